@@ -1,0 +1,9 @@
+// The method names alone, without schemas, so the preload bundle stays tiny (no zod in it).
+// api.test.ts checks this list against apiContract's keys.
+export const API_METHOD_NAMES = ['appInfo', 'inspectIso', 'chooseIso'] as const;
+export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
+
+export const CHANNEL_PREFIX = 'stickwright:';
+export function channelOf(method: ApiMethodName): string {
+  return `${CHANNEL_PREFIX}${method}`;
+}

@@ -1,0 +1,149 @@
+// Every failure a user can meet has a stable code, a one-line summary, and what to do next.
+// The CLI prints `error CODE: summary (detail). hint`; the UI maps the same codes to words;
+// tests assert codes, never message text.
+
+export interface ErrorInfo {
+  /** Process exit status for the CLI and the worker. */
+  readonly exitCode: number;
+  /** What happened, in one sentence. */
+  readonly summary: string;
+  /** What the user can do about it. */
+  readonly hint: string;
+}
+
+/** Exit statuses, grouped so scripts can branch on the kind of failure. */
+export const EXIT = {
+  OK: 0,
+  USAGE: 2,
+  SOURCE: 3,
+  TARGET: 4,
+  WRITE: 5,
+  VERIFY: 6,
+  INTERNAL: 70,
+  CANCELLED: 130,
+} as const;
+
+export const ERROR_CATALOG = {
+  USAGE: {
+    exitCode: EXIT.USAGE,
+    summary: 'The command line is not valid.',
+    hint: 'Run `stickwright --help` for the verbs and their options.',
+  },
+  SOURCE_NOT_FOUND: {
+    exitCode: EXIT.SOURCE,
+    summary: 'There is no file at the given path.',
+    hint: 'Check the path of the ISO image and try again.',
+  },
+  SOURCE_IS_DIRECTORY: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The given path is a directory, not an image file.',
+    hint: 'Give the path of the .iso file itself.',
+  },
+  SOURCE_NOT_A_FILE: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The given path is not a regular file or block device.',
+    hint: 'Give the path of an .iso file.',
+  },
+  SOURCE_PERMISSION_DENIED: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The image file cannot be read: permission denied.',
+    hint: 'Make the file readable by your user (or copy it somewhere you can read) and try again.',
+  },
+  SOURCE_READ_ERROR: {
+    exitCode: EXIT.SOURCE,
+    summary: 'Reading the image file failed with an I/O error.',
+    hint: 'The file or the disk holding it may be damaged; copy or download the image again.',
+  },
+  SOURCE_NOT_ISO9660: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The file is not an ISO 9660 image (no CD001 volume descriptor).',
+    hint: 'Choose a live .iso image; raw disk images (.img) are written with raw mode.',
+  },
+  SOURCE_TRUNCATED: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The image is shorter than its own volume descriptor says: it is truncated.',
+    hint: 'The download or copy was probably interrupted; download the image again and check its checksum.',
+  },
+  SOURCE_CORRUPT: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The image has damaged or inconsistent ISO 9660 structures.',
+    hint: 'Download the image again and check its checksum.',
+  },
+  BAD_REQUEST: {
+    exitCode: EXIT.USAGE,
+    summary: 'A request was refused because it does not match the expected shape.',
+    hint: 'This is a bug in the caller; nothing was read or written.',
+  },
+  CANCELLED: {
+    exitCode: EXIT.CANCELLED,
+    summary: 'The operation was cancelled.',
+    hint: 'Nothing more will be done; start again when ready.',
+  },
+  INTERNAL: {
+    exitCode: EXIT.INTERNAL,
+    summary: 'Stickwright hit an internal error.',
+    hint: 'This is a bug; please report it with the command you ran and the output of --json.',
+  },
+} as const satisfies Record<string, ErrorInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export const ERROR_CODES = Object.keys(ERROR_CATALOG) as ErrorCode[];
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CATALOG, value);
+}
+
+/** Data that explains a failure: sizes, paths, offsets. Plain JSON so it crosses IPC and NDJSON. */
+export type ErrorData = Readonly<Record<string, string | number | boolean | null>>;
+
+/** The one error type the engine throws for anything a user can meet. */
+export class StickwrightError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  readonly data: ErrorData;
+
+  constructor(code: ErrorCode, detail?: string, data: ErrorData = {}, options?: { cause?: unknown }) {
+    super(formatErrorLine(code, detail), options);
+    this.name = 'StickwrightError';
+    this.code = code;
+    this.detail = detail;
+    this.data = data;
+  }
+}
+
+/** `SOURCE_TRUNCATED: The image is shorter… (detail). Download the image again…` */
+export function formatErrorLine(code: ErrorCode, detail?: string): string {
+  const info = ERROR_CATALOG[code];
+  const what = detail ? `${info.summary.replace(/\.$/, '')} (${detail}).` : info.summary;
+  return `${code}: ${what} ${info.hint}`;
+}
+
+/** The serialisable shape of an error, as it crosses IPC, NDJSON and `--json` output. */
+export interface ErrorPayload {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly hint: string;
+  readonly detail: string | null;
+  readonly data: ErrorData;
+}
+
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof StickwrightError) {
+    return {
+      code: error.code,
+      message: error.message,
+      hint: ERROR_CATALOG[error.code].hint,
+      detail: error.detail ?? null,
+      data: error.data,
+    };
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return {
+    code: 'INTERNAL',
+    message: formatErrorLine('INTERNAL', detail),
+    hint: ERROR_CATALOG.INTERNAL.hint,
+    detail,
+    data: {},
+  };
+}
