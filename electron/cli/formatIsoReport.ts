@@ -42,7 +42,7 @@ export function formatIsoReport(report: IsoReport): string {
   if (report.elTorito.length) {
     lines.push('', 'El Torito boot images:');
     for (const e of report.elTorito) {
-      lines.push(`  ${e.platform.padEnd(5)} ${e.path ?? `LBA ${e.lba}`} (${formatBytes(e.size)}, ${e.emulation} emulation)`);
+      lines.push(`  ${e.platform.padEnd(5)} ${e.path ?? `LBA ${e.lba}`} (${formatBytes(e.size)}, ${e.emulation === 'none' ? 'no' : e.emulation} emulation)`);
     }
   }
   if (report.hybrid.partitions.length) {
