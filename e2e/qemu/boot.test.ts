@@ -23,20 +23,14 @@ describe.concurrent('bootImage', () => {
     expect(report.dm?.state).toBe('none');
   });
 
-  it('stops at a fatal console line (liveos-kiwi: dracut 059 cannot mount an EROFS squashfs.img)', async ({ expect }) => {
+  it('boots the kiwi layout (EROFS root in squashfs.img) onto OverlayFS', async ({ expect }) => {
+    // Needs EROFS support in dmsquash-live (dracut-ng >= 103, as Fedora 42 has); the fixture's
+    // initrd gets it in e2e/fixtures/recipes/liveos-kernel.sh.
     const iso = fixtureFile('liveos-kiwi', 'image.iso');
-    const started = Date.now();
-    const error = await bootImage({ image: iso, firmware: 'uefi', medium: 'cdrom', name: 'liveos-kiwi' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BootError);
-    const boot = error as BootError;
-    expect(boot.reason).toBe('fatal');
-    expect(boot.message).toMatch(/dracut: FATAL: Failed to find a root filesystem/);
-    expect(boot.tail.length).toBeGreaterThan(0);
-    expect(boot.tail.length).toBeLessThanOrEqual(40);
-    expect(boot.report.done).toBe(false);
-    // GRUB found the kiwi layout (kernel at /boot/x86_64/loader/linux) and the kernel started.
-    expect(boot.message).not.toMatch(/timed out/);
-    expect(Date.now() - started).toBeLessThan(150_000);
+    const { report } = await bootImage({ image: iso, firmware: 'uefi', medium: 'cdrom', name: 'liveos-kiwi' });
+    expect(report.done).toBe(true);
+    expect(report.bootCount).toBe(1);
+    expect(report.overlay?.mode).toBe('overlayfs');
   });
 
   it('kills QEMU at the hard timeout and says so', async ({ expect }) => {
