@@ -56,9 +56,18 @@ describe('live fixtures', () => {
       expect(config?.firmware).toBe(firmware);
       expect(defaultEntry(config)).toMatchObject({ kernel: '/images/pxeboot/vmlinuz', initrd: ['/images/pxeboot/initrd.img'], cmdline: CMDLINE });
     }
-    const efiboot = configs.get('/images/efiboot.img');
+    // lorax puts the EFI grub.cfg into efiboot.img too; GRUB reads it from $cmdpath.
+    const efiboot = report.bootConfigs.find((config) => config.path.startsWith('/images/efiboot.img'));
+    expect(efiboot?.path).toBe('/images/efiboot.img::/EFI/BOOT/grub.cfg');
     expect(efiboot?.kind).toBe('efi-image');
-    expect(efiboot?.files.map((file) => file.path)).toContain('/EFI/BOOT/BOOTX64.EFI');
+    expect(efiboot?.files.map((file) => file.path)).toEqual(expect.arrayContaining(['/EFI/BOOT/BOOTX64.EFI', '/EFI/BOOT/grub.cfg']));
+    expect(defaultEntry(efiboot)).toMatchObject({ kernel: '/images/pxeboot/vmlinuz', cmdline: CMDLINE });
+    // The fixture's EFI GRUB has ext2, fat and f2fs built in (as Fedora's signed GRUB does).
+    expect(report.efiLoaders).toEqual([
+      { path: '/EFI/BOOT/BOOTX64.EFI', size: expect.any(Number), kind: 'grub', filesystems: ['vfat', 'ext4', 'f2fs', 'iso9660'] },
+    ]);
+    expect(report.files.entries).toContainEqual({ path: '/LiveOS/squashfs.img', size: report.layout.rootImage?.size });
+    expect(report.files.entries).toHaveLength(report.files.count);
     expect(report.stats.bytesRead).toBeLessThan(2 * 2 ** 20);
   });
 

@@ -121,7 +121,16 @@ describe('iso-tree: names, links, sizes and contents', () => {
     });
     expect(report.extensions).toEqual({ joliet: true, rockRidge: true, elTorito: false });
     expect(report.hybrid).toEqual({ mbr: false, gpt: false, partitions: [] });
-    expect(report.files).toEqual({ count: 2010, directories: 15, totalBytes: report.files.totalBytes, largest: { path: '/docs/pattern.bin', size: 307200 } });
+    expect(report.files).toEqual({
+      count: 2010,
+      directories: 15,
+      totalBytes: report.files.totalBytes,
+      largest: { path: '/docs/pattern.bin', size: 307200 },
+      entries: report.files.entries,
+    });
+    expect(report.files.entries).toHaveLength(2010);
+    expect(report.files.entries.reduce((sum, file) => sum + file.size, 0)).toBe(report.files.totalBytes);
+    expect(report.files.entries).toContainEqual({ path: '/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/deep.txt', size: 10 });
     expect(report.layout.family).toBe('unknown');
     expect(report.bootConfigs).toEqual([]);
   });

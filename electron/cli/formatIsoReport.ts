@@ -45,6 +45,13 @@ export function formatIsoReport(report: IsoReport): string {
       lines.push(`  ${e.platform.padEnd(5)} ${e.path ?? `LBA ${e.lba}`} (${formatBytes(e.size)}, ${e.emulation === 'none' ? 'no' : e.emulation} emulation)`);
     }
   }
+  if (report.efiLoaders.length) {
+    lines.push('', 'UEFI loaders:');
+    for (const l of report.efiLoaders) {
+      const what = l.kind === 'grub' ? `GRUB, reads ${l.filesystems.join(', ') || 'no known filesystem'}` : l.kind;
+      lines.push(`  ${l.path} (${formatBytes(l.size)}; ${what})`);
+    }
+  }
   if (report.hybrid.partitions.length) {
     lines.push('', 'Partitions:');
     for (const p of report.hybrid.partitions) {

@@ -111,6 +111,19 @@ export const PartitionEntry = z.object({
 });
 export type PartitionEntry = z.infer<typeof PartitionEntry>;
 
+export const EfiFilesystem = z.enum(['vfat', 'ext4', 'f2fs', 'iso9660', 'btrfs', 'xfs', 'exfat']);
+export type EfiFilesystem = z.infer<typeof EfiFilesystem>;
+
+export const EfiLoader = z.object({
+  path: z.string(),
+  size: z.number().int().nonnegative(),
+  /** shim (Secure Boot first stage, loads grubx64.efi beside it), GRUB, or something else. */
+  kind: z.enum(['shim', 'grub', 'other']),
+  /** Filesystems a GRUB loader has built in (found by its modules' messages, as livecd-iso-to-disk does). */
+  filesystems: z.array(EfiFilesystem),
+});
+export type EfiLoader = z.infer<typeof EfiLoader>;
+
 export const IsoReport = z.object({
   path: z.string(),
   fileSize: z.number().int().nonnegative(),
@@ -143,7 +156,11 @@ export const IsoReport = z.object({
     directories: z.number().int().nonnegative(),
     totalBytes: z.number().int().nonnegative(),
     largest: FileRef.nullable(),
+    /** Every regular file with its size, in tree order: what a writer plans its copy from. */
+    entries: z.array(FileRef),
   }),
+  /** The UEFI loaders in /EFI/BOOT of the ISO tree and what the GRUB among them can read. */
+  efiLoaders: z.array(EfiLoader),
   stats: z.object({
     /** Bytes read from the image to produce this report: metadata only, never the whole image. */
     bytesRead: z.number().int().nonnegative(),

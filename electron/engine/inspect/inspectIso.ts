@@ -14,6 +14,7 @@ import { detectLayout } from './detectLayout';
 import { findEfiImages, readEfiImage } from './efiImages';
 import { markSharedConfigs, readIsoBootConfigs } from './isoBootConfigs';
 import { peekRootImage } from './rootImage';
+import { readEfiLoaders } from './efiLoaders';
 
 export interface InspectOptions {
   /** Stops between steps with CANCELLED. */
@@ -60,7 +61,7 @@ async function inspectSource(path: string, source: CachedByteSource, options: In
   }
 
   checkpoint('reading the directory tree');
-  const files = { count: 0, directories: 0, totalBytes: 0, largest: null as { path: string; size: number } | null };
+  const files = { count: 0, directories: 0, totalBytes: 0, largest: null as { path: string; size: number } | null, entries: [] as { path: string; size: number }[] };
   const pathAtOffset = new Map<number, string>();
   for await (const entry of fs.walk()) {
     if (entry.kind === 'directory') {
@@ -70,6 +71,7 @@ async function inspectSource(path: string, source: CachedByteSource, options: In
     if (entry.kind !== 'file') continue;
     files.count += 1;
     files.totalBytes += entry.size;
+    files.entries.push({ path: entry.path, size: entry.size });
     if (!files.largest || entry.size > files.largest.size) files.largest = { path: entry.path, size: entry.size };
     checkFileExtents(entry, source.size);
     const first = entry.extents[0];
@@ -105,6 +107,9 @@ async function inspectSource(path: string, source: CachedByteSource, options: In
     ...efiConfigs,
   ];
 
+  checkpoint('reading the UEFI loaders');
+  const efiLoaders = await readEfiLoaders(fs);
+
   checkpoint('detecting the live layout');
   const layout = await detectLayout({
     fs,
@@ -132,6 +137,7 @@ async function inspectSource(path: string, source: CachedByteSource, options: In
     layout,
     bootConfigs,
     files,
+    efiLoaders,
   };
 }
 
