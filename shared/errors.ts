@@ -69,6 +69,41 @@ export const ERROR_CATALOG = {
     summary: 'The image has damaged or inconsistent ISO 9660 structures.',
     hint: 'Download the image again and check its checksum.',
   },
+  NO_LIVE_LAYOUT: {
+    exitCode: EXIT.SOURCE,
+    summary: 'The image has no live layout Stickwright can add persistence to.',
+    hint: 'Check that it is a live ISO (Fedora-style LiveOS); images without a live layout can only be written byte for byte (raw mode).',
+  },
+  FAMILY_NOT_SUPPORTED: {
+    exitCode: EXIT.SOURCE,
+    summary: 'Persistence for this family of live images is not supported yet.',
+    hint: 'Use a Fedora-style (dracut LiveOS) image, or write the image byte for byte without persistence.',
+  },
+  LABEL_INVALID: {
+    exitCode: EXIT.USAGE,
+    summary: 'The filesystem label is not valid for the chosen filesystem.',
+    hint: 'Use letters, digits, "-" and "_" only, no spaces (at most 11 characters on vfat, 16 on ext4 and F2FS).',
+  },
+  OPTIONS_CONFLICT: {
+    exitCode: EXIT.USAGE,
+    summary: 'The chosen options cannot be used together.',
+    hint: 'Drop one of the conflicting options; the detail says which.',
+  },
+  VFAT_FILE_TOO_LARGE: {
+    exitCode: EXIT.USAGE,
+    summary: 'A file would be 4 GiB or larger, which vfat cannot hold.',
+    hint: 'Choose a smaller overlay or home (at most 4095 MiB each), or choose ext4 or F2FS.',
+  },
+  UEFI_CANNOT_READ_FS: {
+    exitCode: EXIT.USAGE,
+    summary: "The image's own UEFI boot loader cannot read the chosen filesystem.",
+    hint: 'Choose a filesystem it can read (the detail lists them), or ext4/vfat.',
+  },
+  TARGET_TOO_SMALL: {
+    exitCode: EXIT.TARGET,
+    summary: 'The target is too small for the live image with this persistence.',
+    hint: 'Choose a larger stick, or a smaller overlay or home.',
+  },
   BAD_REQUEST: {
     exitCode: EXIT.USAGE,
     summary: 'A request was refused because it does not match the expected shape.',
