@@ -104,6 +104,76 @@ export const ERROR_CATALOG = {
     summary: 'The target is too small for the live image with this persistence.',
     hint: 'Choose a larger stick, or a smaller overlay or home.',
   },
+  TARGET_NOT_FOUND: {
+    exitCode: EXIT.TARGET,
+    summary: 'There is no device or image file at the target path.',
+    hint: 'Check the path; to create a virtual stick (an image file), also give --size.',
+  },
+  TARGET_NOT_USABLE: {
+    exitCode: EXIT.TARGET,
+    summary: 'The target is neither a whole disk nor a regular image file.',
+    hint: 'Give a whole disk (e.g. /dev/sdb, not /dev/sdb1) or an image file path.',
+  },
+  TARGET_NOT_WHOLE_DISK: {
+    exitCode: EXIT.TARGET,
+    summary: 'The target is a partition, not a whole disk.',
+    hint: 'Give the whole disk (for /dev/sdb1 that is /dev/sdb); everything on it will be replaced.',
+  },
+  TARGET_MOUNTED: {
+    exitCode: EXIT.TARGET,
+    summary: 'A filesystem on the target is mounted.',
+    hint: 'Unmount it first (the detail names it); nothing was written.',
+  },
+  TARGET_BUSY: {
+    exitCode: EXIT.TARGET,
+    summary: 'Another program holds the target open.',
+    hint: 'Close programs using the stick (file managers, disk tools) and try again; nothing was written.',
+  },
+  TARGET_READ_ONLY: {
+    exitCode: EXIT.TARGET,
+    summary: 'The target is read-only.',
+    hint: 'Check the stick\'s write-protect switch, or choose another target; nothing was written.',
+  },
+  TARGET_IS_SYSTEM: {
+    exitCode: EXIT.TARGET,
+    summary: 'The target holds the running system.',
+    hint: 'Choose a removable stick; Stickwright never writes to the disk the computer runs from.',
+  },
+  TARGET_HOLDS_SOURCE: {
+    exitCode: EXIT.TARGET,
+    summary: 'The target holds the ISO image being written.',
+    hint: 'Copy the ISO to another disk first, or choose another target.',
+  },
+  TARGET_SIZE_REQUIRED: {
+    exitCode: EXIT.USAGE,
+    summary: 'The target image file does not exist, and no size was given to create it.',
+    hint: 'Add --size (e.g. --size 8G) to create a virtual stick of that size.',
+  },
+  TARGET_FULL: {
+    exitCode: EXIT.WRITE,
+    summary: 'The target ran out of space while writing.',
+    hint: 'For an image file, free space on the disk that holds it; the stick is left incomplete and must be written again.',
+  },
+  DEVICE_GONE: {
+    exitCode: EXIT.WRITE,
+    summary: 'The target disappeared while writing.',
+    hint: 'Plug the stick back in and write it again; it is incomplete.',
+  },
+  WRITE_FAILED: {
+    exitCode: EXIT.WRITE,
+    summary: 'Writing the stick failed.',
+    hint: 'The detail says which step; the stick is incomplete and must be written again.',
+  },
+  TOOL_MISSING: {
+    exitCode: EXIT.WRITE,
+    summary: 'A system program Stickwright needs is not installed.',
+    hint: 'Install it (the detail names the program and its Debian package) and try again; nothing was written.',
+  },
+  CONFIRMATION_REQUIRED: {
+    exitCode: EXIT.USAGE,
+    summary: 'Writing erases the whole target and needs confirmation.',
+    hint: 'Add --yes to confirm that everything on the target may be erased.',
+  },
   BAD_REQUEST: {
     exitCode: EXIT.USAGE,
     summary: 'A request was refused because it does not match the expected shape.',

@@ -47,3 +47,6 @@ export const ErrorEvent = z.strictObject({
 
 export const WorkerEvent = z.discriminatedUnion('type', [PhaseEvent, ProgressEvent, LogEvent, ResultEvent, ErrorEvent]);
 export type WorkerEvent = z.infer<typeof WorkerEvent>;
+
+/** An event without its envelope (`v`, `jobId`), as the engine produces it. */
+export type WorkerEventBody = WorkerEvent extends infer E ? (E extends WorkerEvent ? Omit<E, 'v' | 'jobId'> : never) : never;

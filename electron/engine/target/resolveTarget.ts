@@ -1,0 +1,169 @@
+// What the user named as the target, resolved and checked before anything is written: symlinks
+// and /dev/disk/by-* followed, partitions refused (the whole disk is named instead), read-only,
+// mounted, system and source-holding disks refused. An image file that does not exist is a new
+// virtual stick, created sparse at the size asked for.
+import { open, readFile, readdir, realpath, stat, truncate } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import { StickwrightError } from '../../../shared/errors';
+import { parseMountInfo, type MountEntry } from './mountInfo';
+
+export interface ResolvedTarget {
+  readonly kind: 'file' | 'block';
+  /** The real path after symlinks. */
+  readonly path: string;
+  readonly size: number;
+  /** True when this run created the image file. */
+  readonly created: boolean;
+  /** major:minor of a block device. */
+  readonly device: string | null;
+}
+
+export interface TargetRequest {
+  readonly path: string;
+  /** Size for a new image file; required when the file does not exist. */
+  readonly createSize?: number;
+  /** The ISO being written: the target must not hold it. */
+  readonly sourcePath: string;
+}
+
+const sysBlock = (device: string, leaf = '') => `/sys/dev/block/${device}${leaf ? `/${leaf}` : ''}`;
+
+export async function resolveTarget(request: TargetRequest): Promise<ResolvedTarget> {
+  let real: string;
+  let created = false;
+  try {
+    real = await realpath(request.path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(error, request.path);
+    if (request.path.startsWith('/dev/')) throw new StickwrightError('TARGET_NOT_FOUND', request.path, { path: request.path });
+    if (request.createSize === undefined) throw new StickwrightError('TARGET_SIZE_REQUIRED', request.path, { path: request.path });
+    real = await createImageFile(request.path, request.createSize);
+    created = true;
+  }
+  const info = await stat(real);
+  const source = await stat(request.sourcePath).catch(() => null);
+
+  if (info.isFile()) {
+    if (source && source.dev === info.dev && source.ino === info.ino) {
+      throw new StickwrightError('TARGET_HOLDS_SOURCE', `${real} is the ISO itself`, { path: real });
+    }
+    if (request.createSize !== undefined && info.size < request.createSize) await truncate(real, request.createSize);
+    const size = Math.max(info.size, request.createSize ?? 0);
+    if (size === 0) throw new StickwrightError('TARGET_SIZE_REQUIRED', `${real} is empty`, { path: real });
+    return { kind: 'file', path: real, size, created, device: null };
+  }
+  if (!info.isBlockDevice()) {
+    throw new StickwrightError('TARGET_NOT_USABLE', `${real} is a ${info.isDirectory() ? 'directory' : 'special file'}`, { path: real });
+  }
+  return { kind: 'block', path: real, size: await checkBlockDevice(real, info, source), created, device: majorMinor(info) };
+}
+
+async function checkBlockDevice(real: string, info: Stats, source: Stats | null): Promise<number> {
+  const device = majorMinor(info);
+  if (await exists(sysBlock(device, 'partition'))) {
+    const whole = path.basename(path.dirname(await realpath(sysBlock(device))));
+    throw new StickwrightError('TARGET_NOT_WHOLE_DISK', `${real} is a partition of /dev/${whole}`, { path: real, disk: `/dev/${whole}` });
+  }
+  if ((await readSys(sysBlock(device, 'ro'))) === '1') throw new StickwrightError('TARGET_READ_ONLY', real, { path: real });
+  const members = new Set([device, ...(await partitionDevices(device))]);
+  const mounts = parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'));
+  const rootDevice = mounts.find((m) => m.mountPoint === '/')?.device;
+  if (rootDevice && (members.has(rootDevice) || (await holdersReach(rootDevice, members)))) {
+    throw new StickwrightError('TARGET_IS_SYSTEM', `${real} holds the root filesystem`, { path: real });
+  }
+  if (source) {
+    const sourceDevice = devNumber(source.dev);
+    if (members.has(sourceDevice) || (await holdersReach(sourceDevice, members))) {
+      throw new StickwrightError('TARGET_HOLDS_SOURCE', `the ISO lies on ${real}`, { path: real });
+    }
+  }
+  const mounted: MountEntry | undefined = mounts.find((m) => members.has(m.device));
+  if (mounted) throw new StickwrightError('TARGET_MOUNTED', `${mounted.source} is mounted on ${mounted.mountPoint}`, { path: real, mountPoint: mounted.mountPoint });
+  const swaps = await readFile('/proc/swaps', 'utf8').catch(() => '');
+  for (const line of swaps.split('\n').slice(1)) {
+    const swapPath = line.split(/\s+/)[0];
+    if (!swapPath) continue;
+    const swapInfo = await stat(swapPath).catch(() => null);
+    if (swapInfo?.isBlockDevice() && members.has(majorMinor(swapInfo))) {
+      throw new StickwrightError('TARGET_MOUNTED', `${swapPath} is in use as swap`, { path: real, mountPoint: 'swap' });
+    }
+  }
+  return Number(await readSys(sysBlock(device, 'size'))) * 512;
+}
+
+/** major:minor of the disk's partitions, from sysfs. */
+async function partitionDevices(device: string): Promise<string[]> {
+  const dir = await realpath(sysBlock(device));
+  const found: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const dev = await readSys(path.join(dir, name, 'dev'));
+    if (dev && (await exists(path.join(dir, name, 'partition')))) found.push(dev);
+  }
+  return found;
+}
+
+/** Does `device` sit on top of one of `members` (a loop file, LVM, dm)? Follows sysfs "slaves". */
+async function holdersReach(device: string, members: ReadonlySet<string>, depth = 0): Promise<boolean> {
+  if (depth > 8) return false;
+  const slavesDir = sysBlock(device, 'slaves');
+  const slaves = await readdir(slavesDir).catch(() => [] as string[]);
+  for (const slave of slaves) {
+    const dev = await readSys(path.join(slavesDir, slave, 'dev'));
+    if (!dev) continue;
+    if (members.has(dev)) return true;
+    const parent = await readSys(path.join(path.dirname(await realpath(path.join(slavesDir, slave))), 'dev'));
+    if (parent && members.has(parent)) return true;
+    if (await holdersReach(dev, members, depth + 1)) return true;
+  }
+  return false;
+}
+
+async function createImageFile(file: string, size: number): Promise<string> {
+  const dir = path.dirname(path.resolve(file));
+  const dirInfo = await stat(dir).catch(() => null);
+  if (!dirInfo?.isDirectory()) throw new StickwrightError('TARGET_NOT_FOUND', `no directory ${dir} for the new image file`, { path: file });
+  try {
+    const handle = await open(file, 'wx', 0o644);
+    await handle.truncate(size);
+    await handle.close();
+  } catch (error) {
+    throw systemError(error, file);
+  }
+  return realpath(file);
+}
+
+function majorMinor(info: Stats): string {
+  return devNumber(info.rdev);
+}
+
+/** Linux dev_t → "major:minor" (glibc gnu_dev_major/minor: major bits 8-19 and 32-43, minor 0-7 and 20-31). */
+export function devNumber(dev: number): string {
+  const d = BigInt(dev);
+  const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
+  const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
+  return `${major}:${minor}`;
+}
+
+async function readSys(file: string): Promise<string | null> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function systemError(error: unknown, file: string): StickwrightError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return new StickwrightError('TARGET_NOT_USABLE', `permission denied: ${file}`, { path: file });
+  if (code === 'EROFS') return new StickwrightError('TARGET_READ_ONLY', file, { path: file });
+  if (code === 'ENOSPC') return new StickwrightError('TARGET_FULL', file, { path: file });
+  return new StickwrightError('TARGET_NOT_USABLE', `${file}: ${(error as Error).message}`, { path: file });
+}

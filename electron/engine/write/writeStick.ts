@@ -1,0 +1,319 @@
+// Writes a persistent live stick: the phase pipeline (GUIDE.md). Every precondition is checked
+// before the first byte is written; the partition table is written last, after a flush, so an
+// interrupted write leaves an obviously blank stick rather than a plausible half-made one.
+//
+//   preflight  inspect the ISO, resolve and check the target, plan, open it exclusively
+//   partition  wipe old signatures (start and end of the disk and of each partition-to-be)
+//   copy       the live partition: FAT written in place, or ext4/F2FS staged then made by mke2fs/sload
+//   persist    home.img and the OverlayFS image made in place (vfat); allocation (ext4)
+//   boot       the ESP (the ISO's UEFI loaders + our menu), GRUB's BIOS core image
+//   flush      everything to the device
+//   verify     fsck of each filesystem, read-only
+//   (commit)   MBR partition table + GRUB boot code, flushed: only now is the stick a stick
+import type { PhaseName } from '../../../shared/contract/events';
+import { StickwrightError } from '../../../shared/errors';
+import { planWrite } from '../../../shared/plan/planWrite';
+import type { PlannedFile, StickPlan } from '../../../shared/plan/stickPlan';
+import type { StickIds, WriteOptions } from '../../../shared/plan/writeOptions';
+import { formatBytes } from '../../../shared/units';
+import { buildGrubCoreImage } from '../boot/grubCoreImage';
+import { installGrubBios } from '../boot/grubBios';
+import { locateGrubPcModuleDir } from '../boot/grubPcTools';
+import { DeviceFile } from '../disk/deviceFile';
+import { watchDeviceWrites } from '../disk/deviceWriteCounter';
+import { withLoop } from '../disk/loopDevice';
+import { encodeMbr } from '../disk/mbr';
+import { buildExt4 } from '../fs/ext4/buildExt4';
+import { buildF2fs } from '../fs/f2fs/buildF2fs';
+import { planFat } from '../fs/fat/fatLayout';
+import { writeFatVolume } from '../fs/fat/fatImageWriter';
+import { FatLayoutError } from '../fs/fat/fatLayoutError';
+import { makeHomeInPlace } from '../persist/homeImage';
+import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
+import { resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
+import { renderBootConfig } from './bootConfigs';
+import { checkFilesystem } from './fsck';
+import { IsoImage } from './isoImage';
+import { ProgressMeter, type ProgressSnapshot } from './progressMeter';
+import { stageTree } from './stageTree';
+import { newStickIds } from './stickIds';
+
+const MiB = 2 ** 20;
+
+export interface WriteRequest {
+  readonly isoPath: string;
+  readonly target: string;
+  /** Creates the target image file at this size when it does not exist. */
+  readonly createSize?: number;
+  readonly options: WriteOptions;
+  /** For reproducible tests; normally drawn at random. */
+  readonly ids?: StickIds;
+  /** Skip the fsck verify phase (it is on by default). */
+  readonly skipVerify?: boolean;
+}
+
+export interface WriteHooks {
+  readonly onPhase?: (phase: PhaseName) => void;
+  readonly onProgress?: (progress: ProgressSnapshot) => void;
+  readonly onLog?: (message: string) => void;
+}
+
+export interface WriteResult {
+  readonly target: string;
+  readonly targetKind: 'file' | 'block';
+  readonly plan: StickPlan;
+  readonly elapsedMs: number;
+}
+
+/** The plan for a request, without writing anything (the CLI's --dry-run, the GUI's review). */
+export async function planRequest(request: WriteRequest, signal?: AbortSignal): Promise<{ iso: IsoImage; target: ResolvedTarget; plan: StickPlan }> {
+  const iso = await IsoImage.open(request.isoPath, signal);
+  try {
+    const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath });
+    const result = planWrite(iso.report, target.size, request.options, request.ids ?? newStickIds());
+    if (!result.ok) {
+      const [first, ...rest] = result.problems;
+      if (!first) throw new Error('planner failed without a problem');
+      const more = rest.length ? ` (also: ${rest.map((p) => p.code).join(', ')})` : '';
+      throw new StickwrightError(first.code, `${first.message}${more}`, first.data);
+    }
+    return { iso, target, plan: result.plan };
+  } catch (error) {
+    await iso.close();
+    throw error;
+  }
+}
+
+export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, signal?: AbortSignal): Promise<WriteResult> {
+  const started = performance.now();
+  const log = (message: string) => hooks.onLog?.(message);
+  let meter: ProgressMeter | null = null;
+  const phase = (name: PhaseName) => {
+    if (signal?.aborted) throw new StickwrightError('CANCELLED', `before the ${name} phase; the stick is incomplete (no partition table) and must be written again`);
+    hooks.onPhase?.(name);
+    meter?.enter(name);
+  };
+
+  phase('preflight');
+  if (process.getuid?.() !== 0) {
+    throw new StickwrightError('TARGET_NOT_USABLE', 'writing a stick needs root (loop devices, exclusive disk access); run it with sudo', {});
+  }
+  const { iso, target, plan } = await planRequest(request, signal);
+  let device: DeviceFile | null = null;
+  try {
+    log(`target ${target.path} (${target.kind}, ${formatBytes(target.size)}); live partition ${plan.partitions[0].fs} "${plan.partitions[0].label}" ${plan.partitions[0].uuid}`);
+    const grubModules = await locateGrubPcModuleDir();
+    const staged = plan.partitions[0].fs !== 'vfat';
+    const isoBytes = plan.liveFiles.filter((f) => f.source.kind === 'iso').reduce((sum, f) => sum + f.size, 0);
+    const espBytes = plan.espFiles.reduce((sum, f) => sum + f.size, 0);
+    // Staged filesystems pass their data twice (into the stage, then onto the stick).
+    meter = new ProgressMeter(isoBytes * (staged ? 2 : 1) + espBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
+    device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
+
+    phase('partition');
+    await wipeSignatures(device, plan);
+    await device.flush();
+
+    phase('copy');
+    const live = plan.partitions[0];
+    if (live.fs === 'vfat') {
+      await writeVfatLive(device, target.path, iso, plan, grubModules, meter, signal);
+    } else {
+      const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, onBytes: (n) => meter?.advance(n), signal });
+      try {
+        phase('format');
+        const base = meter.bytesDone;
+        await withLoop(
+          target.path,
+          live.start,
+          live.size,
+          async (loop) => {
+            const watch = watchDeviceWrites(loop, (bytes) => meter?.set(base + Math.min(bytes, isoBytes)));
+            try {
+              if (live.fs === 'ext4') {
+                const allocate = plan.liveFiles.filter((f) => f.source.kind === 'overlay' || f.source.kind === 'home').map((f) => ({ path: f.path, size: f.size }));
+                await buildExt4(loop, tree.dir, { label: live.label, uuid: live.uuid, allocate, signal });
+              } else {
+                await buildF2fs(loop, tree.dir, { label: live.label, uuid: live.uuid, signal });
+              }
+            } finally {
+              await watch.stop();
+            }
+          },
+          signal,
+        );
+        meter.set(base + isoBytes);
+      } finally {
+        await tree.remove();
+      }
+    }
+
+    phase('boot');
+    await writeEsp(device, iso, plan, meter, signal);
+    const core = await buildGrubCoreImage({
+      fsModule: live.fs === 'ext4' ? 'ext2' : live.fs === 'vfat' ? 'fat' : 'f2fs',
+      partitionTable: 'msdos',
+      rootUuid: live.uuid,
+      configPath: plan.boot.bios.configPath,
+      firstPartitionLba: live.start / 512,
+      signal,
+    });
+
+    phase('flush');
+    await device.flush();
+
+    if (!request.skipVerify) {
+      phase('verify');
+      await checkFilesystem(target.path, live.start, live.size, live.fs, 'live', signal);
+      const esp = plan.partitions[1];
+      await checkFilesystem(target.path, esp.start, esp.size, 'vfat', 'EFI system', signal);
+    }
+
+    // Commit: only now does the stick get a partition table and boot code.
+    if (signal?.aborted) throw new StickwrightError('CANCELLED', 'before the partition table was written; the stick is incomplete and must be written again');
+    const table = encodeMbr(
+      plan.partitions.map((p) => ({ start: p.start, size: p.size, type: p.mbrType, bootable: p.bootable })),
+      Number.parseInt(plan.table.diskSignature, 16),
+    );
+    await device.write(table, 0);
+    await installGrubBios(device, { coreImage: core, firstPartitionLba: live.start / 512, moduleDir: grubModules });
+    await device.flush();
+    meter.set(meter.total);
+    log(`done: ${target.path}`);
+    return { target: target.path, targetKind: target.kind, plan, elapsedMs: Math.round(performance.now() - started) };
+  } finally {
+    await device?.close();
+    await iso.close();
+  }
+}
+
+/** Zeroes the old partition table, GPT backup and the first and last MiB of each partition-to-be,
+ *  so no stale signature (iso9660, LVM, an old filesystem) confuses blkid or the firmware. */
+async function wipeSignatures(device: DeviceFile, plan: StickPlan): Promise<void> {
+  const zero = Buffer.alloc(MiB);
+  const ranges = [0, Math.max(0, plan.targetSize - MiB)];
+  for (const p of plan.partitions) ranges.push(p.start, p.start + p.size - MiB);
+  // The gap before partition 1 holds GRUB's core image; clear it too.
+  for (let at = MiB; at < plan.partitions[0].start; at += MiB) ranges.push(at);
+  for (const at of [...new Set(ranges)].sort((a, b) => a - b)) await device.write(zero, at);
+}
+
+/** A vfat live partition: our FAT writer puts every file in place in one pass. */
+async function writeVfatLive(device: DeviceFile, targetPath: string, iso: IsoImage, plan: StickPlan, grubModules: string, meter: ProgressMeter, signal?: AbortSignal): Promise<void> {
+  const live = plan.partitions[0];
+  const { readdir, readFile } = await import('node:fs/promises');
+  const modules = (await readdir(grubModules)).filter((name) => /\.(mod|lst)$/.test(name)).sort();
+  const moduleBytes = new Map<string, Buffer>();
+  for (const name of modules) moduleBytes.set(`/boot/grub2/i386-pc/${name}`, await readFile(`${grubModules}/${name}`));
+  const configs = new Map<string, Buffer>();
+  for (const file of plan.liveFiles) {
+    if (file.source.kind === 'boot-config') configs.set(file.path, Buffer.from(await renderBootConfig(iso, plan, file.source.firmware, file.source.isoPath)));
+  }
+  const sizeOf = (file: PlannedFile) => configs.get(file.path)?.length ?? file.size;
+  const layout = fatLayout(() =>
+    planFat({
+      volumeSize: live.size,
+      label: live.label,
+      volumeId: Number.parseInt(live.uuid.replace('-', ''), 16),
+      hiddenSectors: live.start / 512,
+      fatType: 'FAT32',
+      directories: [...plan.liveDirs],
+      files: [
+        ...plan.liveFiles.map((file) => ({
+          path: file.path,
+          size: sizeOf(file),
+          alignment: MiB,
+          content:
+            file.source.kind === 'overlay'
+              ? plan.persistence.kind === 'dm-snapshot'
+                ? ({ kind: 'reserve', zeroHead: Math.min(MiB, file.size) } as const)
+                : ({ kind: 'external' } as const)
+              : file.source.kind === 'home'
+                ? ({ kind: 'external' } as const)
+                : ({ kind: 'stream' } as const),
+        })),
+        ...[...moduleBytes].map(([path, bytes]) => ({ path, size: bytes.length })),
+      ],
+    }),
+  );
+  const sink = { write: (buffer: Buffer, offset: number) => device.write(buffer, live.start + offset) };
+  let last = 0;
+  await writeFatVolume(
+    sink,
+    layout,
+    (path) => {
+      const fixed = configs.get(path) ?? moduleBytes.get(path);
+      if (fixed) return [fixed];
+      const file = plan.liveFiles.find((f) => f.path === path);
+      if (!file || file.source.kind !== 'iso') throw new Error(`no content for ${path}`);
+      return iso.stream(file.source.isoPath, undefined, signal);
+    },
+    {
+      signal,
+      onProgress: ({ bytesWritten }) => {
+        meter.advance(bytesWritten - last);
+        last = bytesWritten;
+      },
+    },
+  );
+  // persist: what lives inside files of the FAT is made in place, at the file's offset.
+  for (const placed of layout.files) {
+    const planned = plan.liveFiles.find((f) => f.path === placed.path);
+    if (!planned) continue;
+    if (planned.source.kind === 'overlay' && plan.persistence.kind === 'dm-snapshot') {
+      // The end too: stale signatures there could make blkid call the file something (§5.3).
+      await device.write(Buffer.alloc(Math.min(MiB, placed.size)), live.start + placed.offset + placed.size - Math.min(MiB, placed.size));
+    } else if (planned.source.kind === 'overlay' && plan.persistence.kind === 'overlayfs-image') {
+      await withLoop(targetPath, live.start, live.size, (loop) => makeOverlayFsImageInPlace(loop, placed.offset, placed.size, signal), signal);
+    } else if (planned.source.kind === 'home' && plan.home) {
+      const home = plan.home;
+      await withLoop(targetPath, live.start, live.size, (loop) => makeHomeInPlace(loop, placed.offset, placed.size, home.uuid, signal), signal);
+    }
+  }
+}
+
+/** The ESP: the ISO's UEFI loaders (Secure Boot keeps working with its own shim/GRUB) and our menu. */
+async function writeEsp(device: DeviceFile, iso: IsoImage, plan: StickPlan, meter: ProgressMeter, signal?: AbortSignal): Promise<void> {
+  const esp = plan.partitions[1];
+  const configs = new Map<string, Buffer>();
+  for (const file of plan.espFiles) {
+    if (file.source.kind === 'boot-config') configs.set(file.path, Buffer.from(await renderBootConfig(iso, plan, file.source.firmware, file.source.isoPath)));
+  }
+  const layout = fatLayout(() =>
+    planFat({
+      volumeSize: esp.size,
+      label: esp.label,
+      volumeId: Number.parseInt(esp.uuid.replace('-', ''), 16),
+      hiddenSectors: esp.start / 512,
+      files: plan.espFiles.map((f) => ({ path: f.path, size: configs.get(f.path)?.length ?? f.size })),
+    }),
+  );
+  let last = 0;
+  await writeFatVolume(
+    { write: (buffer, offset) => device.write(buffer, esp.start + offset) },
+    layout,
+    (path) => {
+      const fixed = configs.get(path);
+      if (fixed) return [fixed];
+      const file = plan.espFiles.find((f) => f.path === path);
+      if (!file || file.source.kind !== 'iso') throw new Error(`no content for ${path}`);
+      return iso.stream(file.source.isoPath, undefined, signal);
+    },
+    {
+      signal,
+      onProgress: ({ bytesWritten }) => {
+        meter.advance(bytesWritten - last);
+        last = bytesWritten;
+      },
+    },
+  );
+}
+
+function fatLayout<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (error instanceof FatLayoutError) throw new StickwrightError('WRITE_FAILED', `laying out the FAT filesystem: ${error.message}`);
+    throw error;
+  }
+}
