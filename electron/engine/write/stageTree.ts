@@ -17,6 +17,8 @@ export interface StagedTree {
 
 export interface StageOptions {
   readonly grubModulesDir: string;
+  /** ISO files the caller places into the filesystem itself: staged as holes of their size. */
+  readonly placeholders?: ReadonlySet<string>;
   readonly onBytes: (bytes: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -37,7 +39,7 @@ async function stagingRoot(bytes: number): Promise<string> {
 }
 
 export async function stageTree(iso: IsoImage, plan: StickPlan, options: StageOptions): Promise<StagedTree> {
-  const isoBytes = plan.liveFiles.filter((f) => f.source.kind === 'iso').reduce((sum, f) => sum + f.size, 0);
+  const isoBytes = plan.liveFiles.filter((f) => f.source.kind === 'iso' && !options.placeholders?.has(f.path)).reduce((sum, f) => sum + f.size, 0);
   const dir = await mkdtemp(path.join(await stagingRoot(isoBytes), 'sw-stage-'));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
@@ -49,6 +51,11 @@ export async function stageTree(iso: IsoImage, plan: StickPlan, options: StageOp
       switch (file.source.kind) {
         case 'iso': {
           const out = await open(at(file.path), 'w', 0o644);
+          if (options.placeholders?.has(file.path)) {
+            await out.truncate(file.size);
+            await out.close();
+            break;
+          }
           try {
             let offset = 0;
             for await (const chunk of iso.stream(file.source.isoPath, undefined, options.signal)) {

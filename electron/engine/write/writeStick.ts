@@ -24,6 +24,7 @@ import { watchDeviceWrites } from '../disk/deviceWriteCounter';
 import { withLoop } from '../disk/loopDevice';
 import { encodeMbr } from '../disk/mbr';
 import { buildExt4 } from '../fs/ext4/buildExt4';
+import { claimLeafBlocks, mapExtents, readExt4Facts, writeIntoExtents, type Ext4Facts, type PlacedFile } from '../fs/ext4/placeExt4Files';
 import { buildF2fs } from '../fs/f2fs/buildF2fs';
 import { planFat } from '../fs/fat/fatLayout';
 import { writeFatVolume } from '../fs/fat/fatImageWriter';
@@ -39,6 +40,8 @@ import { stageTree } from './stageTree';
 import { newStickIds } from './stickIds';
 
 const MiB = 2 ** 20;
+/** ISO files from this size up are written straight into their ext4 blocks instead of staged. */
+const DIRECT_MIN = MiB;
 
 export interface WriteRequest {
   readonly isoPath: string;
@@ -103,11 +106,13 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
   try {
     log(`target ${target.path} (${target.kind}, ${formatBytes(target.size)}); live partition ${plan.partitions[0].fs} "${plan.partitions[0].label}" ${plan.partitions[0].uuid}`);
     const grubModules = await locateGrubPcModuleDir();
-    const staged = plan.partitions[0].fs !== 'vfat';
     const isoBytes = plan.liveFiles.filter((f) => f.source.kind === 'iso').reduce((sum, f) => sum + f.size, 0);
     const espBytes = plan.espFiles.reduce((sum, f) => sum + f.size, 0);
-    // Staged filesystems pass their data twice (into the stage, then onto the stick).
-    meter = new ProgressMeter(isoBytes * (staged ? 2 : 1) + espBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
+    // ext4: big ISO files go straight into their blocks; the rest is staged. F2FS stages
+    // everything and passes its data twice (into the stage, then onto the stick).
+    const placed = new Set(plan.partitions[0].fs === 'ext4' ? plan.liveFiles.filter((f) => f.source.kind === 'iso' && f.size >= DIRECT_MIN).map((f) => f.path) : []);
+    const twice = plan.partitions[0].fs === 'f2fs';
+    meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + espBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
     device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
 
     phase('partition');
@@ -119,32 +124,45 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
     if (live.fs === 'vfat') {
       await writeVfatLive(device, target.path, iso, plan, grubModules, meter, signal);
     } else {
-      const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, onBytes: (n) => meter?.advance(n), signal });
+      const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, placeholders: placed, onBytes: (n) => meter?.advance(n), signal });
+      let ext4: { facts: Ext4Facts; files: PlacedFile[] } | null = null;
       try {
         phase('format');
         const base = meter.bytesDone;
-        await withLoop(
+        ext4 = await withLoop(
           target.path,
           live.start,
           live.size,
           async (loop) => {
+            if (live.fs === 'ext4') {
+              const bigFiles = plan.liveFiles.filter((f) => placed.has(f.path)).map((f) => ({ path: f.path, size: f.size }));
+              const allocate = plan.liveFiles.filter((f) => f.source.kind === 'overlay' || f.source.kind === 'home').map((f) => ({ path: f.path, size: f.size }));
+              await buildExt4(loop, tree.dir, { label: live.label, uuid: live.uuid, allocate: [...bigFiles, ...allocate], signal });
+              return { facts: await readExt4Facts(loop, signal), files: await mapExtents(loop, bigFiles, signal) };
+            }
             const watch = watchDeviceWrites(loop, (bytes) => meter?.set(base + Math.min(bytes, isoBytes)));
             try {
-              if (live.fs === 'ext4') {
-                const allocate = plan.liveFiles.filter((f) => f.source.kind === 'overlay' || f.source.kind === 'home').map((f) => ({ path: f.path, size: f.size }));
-                await buildExt4(loop, tree.dir, { label: live.label, uuid: live.uuid, allocate, signal });
-              } else {
-                await buildF2fs(loop, tree.dir, { label: live.label, uuid: live.uuid, signal });
-              }
+              await buildF2fs(loop, tree.dir, { label: live.label, uuid: live.uuid, signal });
             } finally {
               await watch.stop();
             }
+            meter?.set(base + isoBytes);
+            return null;
           },
           signal,
         );
-        meter.set(base + isoBytes);
       } finally {
         await tree.remove();
+      }
+      if (ext4) {
+        // The loop device is gone (its cache with it); the rest goes straight to the target.
+        phase('copy');
+        await claimLeafBlocks(device, live.start, ext4.facts, ext4.files);
+        for (const file of ext4.files) {
+          const source = plan.liveFiles.find((f) => f.path === file.path)?.source;
+          if (source?.kind !== 'iso') throw new Error(`no ISO source for ${file.path}`);
+          await writeIntoExtents(device, live.start, file, iso.stream(source.isoPath, undefined, signal), (n) => meter?.advance(n));
+        }
       }
     }
 
