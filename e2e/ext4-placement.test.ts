@@ -68,7 +68,7 @@ describe('ext4 direct placement', () => {
     const expected: string[] = [];
     try {
       await claimLeafBlocks(device, partitionOffset, facts, placed);
-      for (const [i, file] of placed.entries()) {
+      for (const file of placed) {
         const hash = createHash('sha256');
         let written = 0;
         await writeIntoExtents(device, partitionOffset, file, asAsync(randomChunks(file.size, hash)), (n) => (written += n));
