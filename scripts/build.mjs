@@ -29,6 +29,8 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: ['electron/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${requireShim}` } }),
   build({ ...node, entryPoints: ['electron/worker/main.ts'], outfile: 'dist/worker.js', banner: { js: `#!/usr/bin/env node\n${requireShim}` } }),
+  // The demo (npm run demo) drives the CLI and the QEMU harness; a development tool, not shipped.
+  build({ ...node, entryPoints: ['e2e/demo.ts'], outfile: 'dist/demo.js', banner: { js: requireShim } }),
   build({ ...node, entryPoints: ['electron/main/index.ts'], outfile: 'dist/electron/main.js', external: ['electron', 'drivelist'], banner: { js: requireShim } }),
   build({ ...node, entryPoints: ['electron/preload/index.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

@@ -119,15 +119,16 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
     await wipeSignatures(device, plan);
     await device.flush();
 
-    phase('copy');
     const live = plan.partitions[0];
+    // ext4: the filesystem is made first (small files staged), then the big files are copied in.
+    phase(live.fs === 'ext4' ? 'format' : 'copy');
     if (live.fs === 'vfat') {
       await writeVfatLive(device, target.path, iso, plan, grubModules, meter, signal);
     } else {
       const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, placeholders: placed, onBytes: (n) => meter?.advance(n), signal });
       let ext4: { facts: Ext4Facts; files: PlacedFile[] } | null = null;
       try {
-        phase('format');
+        if (live.fs === 'f2fs') phase('format');
         const base = meter.bytesDone;
         ext4 = await withLoop(
           target.path,
