@@ -28,12 +28,12 @@ import { claimLeafBlocks, mapExtents, readExt4Facts, writeIntoExtents, type Ext4
 import { buildF2fs } from '../fs/f2fs/buildF2fs';
 import { planFat } from '../fs/fat/fatLayout';
 import { writeFatVolume } from '../fs/fat/fatImageWriter';
-import { FatLayoutError } from '../fs/fat/fatLayoutError';
 import { makeHomeInPlace } from '../persist/homeImage';
 import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
 import { resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
 import { renderBootConfig } from './bootConfigs';
 import { checkFilesystem } from './fsck';
+import { asWriteError } from './engineErrors';
 import { IsoImage } from './isoImage';
 import { ProgressMeter, type ProgressSnapshot } from './progressMeter';
 import { stageTree } from './stageTree';
@@ -88,6 +88,14 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
 }
 
 export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, signal?: AbortSignal): Promise<WriteResult> {
+  try {
+    return await runPipeline(request, hooks, signal);
+  } catch (error) {
+    throw asWriteError(error);
+  }
+}
+
+async function runPipeline(request: WriteRequest, hooks: WriteHooks, signal?: AbortSignal): Promise<WriteResult> {
   const started = performance.now();
   const log = (message: string) => hooks.onLog?.(message);
   let meter: ProgressMeter | null = null;
@@ -229,32 +237,30 @@ async function writeVfatLive(device: DeviceFile, targetPath: string, iso: IsoIma
     if (file.source.kind === 'boot-config') configs.set(file.path, Buffer.from(await renderBootConfig(iso, plan, file.source.firmware, file.source.isoPath)));
   }
   const sizeOf = (file: PlannedFile) => configs.get(file.path)?.length ?? file.size;
-  const layout = fatLayout(() =>
-    planFat({
-      volumeSize: live.size,
-      label: live.label,
-      volumeId: Number.parseInt(live.uuid.replace('-', ''), 16),
-      hiddenSectors: live.start / 512,
-      fatType: 'FAT32',
-      directories: [...plan.liveDirs],
-      files: [
-        ...plan.liveFiles.map((file) => ({
-          path: file.path,
-          size: sizeOf(file),
-          alignment: MiB,
-          content:
-            file.source.kind === 'overlay'
-              ? plan.persistence.kind === 'dm-snapshot'
-                ? ({ kind: 'reserve', zeroHead: Math.min(MiB, file.size) } as const)
-                : ({ kind: 'external' } as const)
-              : file.source.kind === 'home'
-                ? ({ kind: 'external' } as const)
-                : ({ kind: 'stream' } as const),
-        })),
-        ...[...moduleBytes].map(([path, bytes]) => ({ path, size: bytes.length })),
-      ],
-    }),
-  );
+  const layout = planFat({
+    volumeSize: live.size,
+    label: live.label,
+    volumeId: Number.parseInt(live.uuid.replace('-', ''), 16),
+    hiddenSectors: live.start / 512,
+    fatType: 'FAT32',
+    directories: [...plan.liveDirs],
+    files: [
+      ...plan.liveFiles.map((file) => ({
+        path: file.path,
+        size: sizeOf(file),
+        alignment: MiB,
+        content:
+          file.source.kind === 'overlay'
+            ? plan.persistence.kind === 'dm-snapshot'
+              ? ({ kind: 'reserve', zeroHead: Math.min(MiB, file.size) } as const)
+              : ({ kind: 'external' } as const)
+            : file.source.kind === 'home'
+              ? ({ kind: 'external' } as const)
+              : ({ kind: 'stream' } as const),
+      })),
+      ...[...moduleBytes].map(([path, bytes]) => ({ path, size: bytes.length })),
+    ],
+  });
   const sink = { write: (buffer: Buffer, offset: number) => device.write(buffer, live.start + offset) };
   let last = 0;
   await writeFatVolume(
@@ -298,15 +304,13 @@ async function writeEsp(device: DeviceFile, iso: IsoImage, plan: StickPlan, mete
   for (const file of plan.espFiles) {
     if (file.source.kind === 'boot-config') configs.set(file.path, Buffer.from(await renderBootConfig(iso, plan, file.source.firmware, file.source.isoPath)));
   }
-  const layout = fatLayout(() =>
-    planFat({
-      volumeSize: esp.size,
-      label: esp.label,
-      volumeId: Number.parseInt(esp.uuid.replace('-', ''), 16),
-      hiddenSectors: esp.start / 512,
-      files: plan.espFiles.map((f) => ({ path: f.path, size: configs.get(f.path)?.length ?? f.size })),
-    }),
-  );
+  const layout = planFat({
+    volumeSize: esp.size,
+    label: esp.label,
+    volumeId: Number.parseInt(esp.uuid.replace('-', ''), 16),
+    hiddenSectors: esp.start / 512,
+    files: plan.espFiles.map((f) => ({ path: f.path, size: configs.get(f.path)?.length ?? f.size })),
+  });
   let last = 0;
   await writeFatVolume(
     { write: (buffer, offset) => device.write(buffer, esp.start + offset) },
@@ -328,11 +332,3 @@ async function writeEsp(device: DeviceFile, iso: IsoImage, plan: StickPlan, mete
   );
 }
 
-function fatLayout<T>(make: () => T): T {
-  try {
-    return make();
-  } catch (error) {
-    if (error instanceof FatLayoutError) throw new StickwrightError('WRITE_FAILED', `laying out the FAT filesystem: ${error.message}`);
-    throw error;
-  }
-}
