@@ -88,19 +88,26 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
 }
 
 export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, signal?: AbortSignal): Promise<WriteResult> {
+  const state = { touched: false };
   try {
-    return await runPipeline(request, hooks, signal);
+    return await runPipeline(request, hooks, state, signal);
   } catch (error) {
-    throw asWriteError(error);
+    const mapped = asWriteError(error);
+    if (!(mapped instanceof StickwrightError)) throw mapped;
+    // Say what state the stick is in: untouched, or wiped without a partition table.
+    const where = state.touched
+      ? 'the target was wiped but has no partition table yet: it is blank and must be written again'
+      : 'nothing was written to the target';
+    throw new StickwrightError(mapped.code, `${mapped.detail ? `${mapped.detail}; ` : ''}${where}`, { ...mapped.data, targetTouched: state.touched }, { cause: mapped });
   }
 }
 
-async function runPipeline(request: WriteRequest, hooks: WriteHooks, signal?: AbortSignal): Promise<WriteResult> {
+async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: { touched: boolean }, signal?: AbortSignal): Promise<WriteResult> {
   const started = performance.now();
   const log = (message: string) => hooks.onLog?.(message);
   let meter: ProgressMeter | null = null;
   const phase = (name: PhaseName) => {
-    if (signal?.aborted) throw new StickwrightError('CANCELLED', `before the ${name} phase; the stick is incomplete (no partition table) and must be written again`);
+    if (signal?.aborted) throw new StickwrightError('CANCELLED', `before the ${name} phase`);
     hooks.onPhase?.(name);
     meter?.enter(name);
   };
@@ -124,6 +131,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, signal?: Ab
     device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
 
     phase('partition');
+    state.touched = true;
     await wipeSignatures(device, plan);
     await device.flush();
 
@@ -197,7 +205,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, signal?: Ab
     }
 
     // Commit: only now does the stick get a partition table and boot code.
-    if (signal?.aborted) throw new StickwrightError('CANCELLED', 'before the partition table was written; the stick is incomplete and must be written again');
+    if (signal?.aborted) throw new StickwrightError('CANCELLED', 'before the partition table was written');
     const table = encodeMbr(
       plan.partitions.map((p) => ({ start: p.start, size: p.size, type: p.mbrType, bootable: p.bootable })),
       Number.parseInt(plan.table.diskSignature, 16),
