@@ -10,6 +10,7 @@
 //   flush      everything to the device
 //   verify     fsck of each filesystem, read-only
 //   (commit)   MBR partition table + GRUB boot code, flushed: only now is the stick a stick
+import { unlink } from 'node:fs/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError } from '../../../shared/errors';
 import { planWrite } from '../../../shared/plan/planWrite';
@@ -71,8 +72,9 @@ export interface WriteResult {
 /** The plan for a request, without writing anything (the CLI's --dry-run, the GUI's review). */
 export async function planRequest(request: WriteRequest, signal?: AbortSignal): Promise<{ iso: IsoImage; target: ResolvedTarget; plan: StickPlan }> {
   const iso = await IsoImage.open(request.isoPath, signal);
+  let target: ResolvedTarget | null = null;
   try {
-    const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath });
+    target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath });
     const result = planWrite(iso.report, target.size, request.options, request.ids ?? newStickIds());
     if (!result.ok) {
       const [first, ...rest] = result.problems;
@@ -83,26 +85,38 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
     return { iso, target, plan: result.plan };
   } catch (error) {
     await iso.close();
+    // A virtual stick this call created for a plan that cannot be made is not left behind.
+    if (target?.created) await unlink(target.path).catch(() => undefined);
     throw error;
   }
 }
 
 export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, signal?: AbortSignal): Promise<WriteResult> {
-  const state = { touched: false };
+  const state: PipelineState = { touched: false, createdFile: null };
   try {
     return await runPipeline(request, hooks, state, signal);
   } catch (error) {
     const mapped = asWriteError(error);
     if (!(mapped instanceof StickwrightError)) throw mapped;
-    // Say what state the stick is in: untouched, or wiped without a partition table.
-    const where = state.touched
+    // Say what state the stick is in: untouched, or wiped without a partition table. An image
+    // file this run created is removed rather than left half made.
+    let where = state.touched
       ? 'the target was wiped but has no partition table yet: it is blank and must be written again'
       : 'nothing was written to the target';
+    if (state.createdFile) {
+      await unlink(state.createdFile).catch(() => undefined);
+      where = `the new image file ${state.createdFile} was removed`;
+    }
     throw new StickwrightError(mapped.code, `${mapped.detail ? `${mapped.detail}; ` : ''}${where}`, { ...mapped.data, targetTouched: state.touched }, { cause: mapped });
   }
 }
 
-async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: { touched: boolean }, signal?: AbortSignal): Promise<WriteResult> {
+interface PipelineState {
+  touched: boolean;
+  createdFile: string | null;
+}
+
+async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: PipelineState, signal?: AbortSignal): Promise<WriteResult> {
   const started = performance.now();
   const log = (message: string) => hooks.onLog?.(message);
   let meter: ProgressMeter | null = null;
@@ -117,6 +131,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: { to
     throw new StickwrightError('TARGET_NOT_USABLE', 'writing a stick needs root (loop devices, exclusive disk access); run it with sudo', {});
   }
   const { iso, target, plan } = await planRequest(request, signal);
+  if (target.created) state.createdFile = target.path;
   let device: DeviceFile | null = null;
   try {
     log(`target ${target.path} (${target.kind}, ${formatBytes(target.size)}); live partition ${plan.partitions[0].fs} "${plan.partitions[0].label}" ${plan.partitions[0].uuid}`);
