@@ -19,9 +19,11 @@ export default defineConfig({
           testTimeout: 10 * 60_000,
           hookTimeout: 30 * 60_000,
           // Each file gets its own fork; QEMU boots inside a file run with describe.concurrent.
+          // Two files at a time, two concurrent tests each: at most ~4 QEMUs on the 2 cores.
           pool: 'forks',
           fileParallelism: true,
           maxWorkers: 2,
+          maxConcurrency: 2,
         },
       },
     ],
