@@ -1,9 +1,11 @@
 // `stickwright write --dry-run`: the plan as a person reads it on the review step.
 import type { StickPlan } from '../../shared/plan/stickPlan';
 import { formatBytes } from '../../shared/units';
+import type { ResolvedTarget } from '../engine/target/resolveTarget';
 
-export function formatStickPlan(plan: StickPlan): string {
-  const lines: string[] = [`Target: ${formatBytes(plan.targetSize)}, MBR partition table (erased and rewritten)`];
+export function formatStickPlan(plan: StickPlan, target?: ResolvedTarget): string {
+  const what = !target ? '' : target.kind === 'block' ? `${target.path} (disk), ` : target.exists ? `${target.path} (image file), ` : `${target.path} (new image file, not created by a dry run), `;
+  const lines: string[] = [`Target: ${what}${formatBytes(plan.targetSize)}, MBR partition table (erased and rewritten)`];
   for (const p of plan.partitions) {
     lines.push(
       `  ${p.index}: ${p.role === 'live' ? 'live' : 'EFI system'} ${p.fs} "${p.label}" ${p.uuid}, ${formatBytes(p.size)} at ${formatBytes(p.start)}${p.bootable ? ', active' : ''}`,

@@ -3,6 +3,20 @@ export const USAGE_TEXT = `Usage: stickwright <verb> [options]
 Verbs:
   inspect <iso> [--json]   Read an ISO without mounting it: label, size, live layout
                            family, persistence it supports, boot configurations and entries.
+  write --iso <iso> --target <disk|image file> [options]
+                           Write a live ISO with persistence. Every check comes before the
+                           first byte is written; the partition table is written last.
+      --fs ext4|f2fs|vfat  the live partition's filesystem (default ext4)
+      --overlay SIZE       the persistent overlay (default 2G; 0 for none); --overlayfs
+      --home SIZE          a separate LiveOS/home.img (default 0: none)
+      --label LABEL        the live partition's label (default LIVE)
+      --size SIZE          create (or grow) the target image file at this size
+      --yes                erase the target without asking (needed when stdin is no terminal)
+      --dry-run            print the plan; create and change nothing
+      --no-verify          skip the fsck of the finished filesystems
+      --json               NDJSON events on stdout, ending with one result or error event
+                           (with --dry-run: one {"ok":…} document)
+      Ctrl-C (SIGINT) or SIGTERM cancels at the next safe point (exit status 130).
 
 Options for every verb:
   --json                   Machine-readable output on stdout (errors too: {"ok":false,"error":…}).

@@ -1,17 +1,30 @@
 // stickwright write --iso X --target T [--fs ext4|f2fs|vfat] [--overlay SIZE] [--overlayfs]
 //                   [--home SIZE] [--label L] [--size SIZE] [--yes] [--dry-run] [--no-verify] [--json]
+//
+// Order: parse → preflight (every check, no side effects) → ask (unless --yes, or the target
+// is a new image file) → the engine's pipeline. A refusal at any step before the pipeline
+// leaves the target exactly as it was: not even a new image file is created.
+//
+// With --json (and no --dry-run) stdout is the worker's NDJSON event stream from the first line
+// to the last: phase, progress and log events, then exactly one `result` or `error` event — a
+// bad command line included. --dry-run --json prints one document, {ok:true,…} or {ok:false,…}.
 import { createInterface } from 'node:readline/promises';
-import { stat } from 'node:fs/promises';
-import { StickwrightError } from '../../../shared/errors';
+import type { PhaseName } from '../../../shared/contract/events';
+import { StickwrightError, type ErrorData } from '../../../shared/errors';
 import { StickFilesystem, WriteOptions } from '../../../shared/plan/writeOptions';
-import { parseSize } from '../../../shared/units';
-import { planRequest, writeStick, type WriteRequest } from '../../engine/write/writeStick';
+import { formatBytes, parseSize } from '../../../shared/units';
+import { newStickIds } from '../../engine/write/stickIds';
+import { writeStick, type WriteRequest, type WriteResult } from '../../engine/write/writeStick';
+import { detachLeftoverLoops, loopDevicesOver } from '../../engine/target/leftoverLoops';
+import type { ResolvedTarget } from '../../engine/target/resolveTarget';
 import { parseVerbArgs } from '../parseVerbArgs';
 import { formatStickPlan } from '../formatStickPlan';
+import { preflightWrite } from '../preflightWrite';
 import { ProgressPrinter } from '../progressPrinter';
-import type { Verb } from '../verb';
+import type { CliStreams, Verb } from '../verb';
 
 const DEFAULT_OVERLAY = '2G';
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 function sizeArg(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -22,86 +35,135 @@ function sizeArg(name: string, value: unknown): number | undefined {
 
 export const writeVerb: Verb = {
   summary: 'Write a live ISO to a stick (or an image file) with persistence.',
-  async run(args, { out, err }) {
-    const { values, positionals } = parseVerbArgs('write', args, {
-      iso: { type: 'string' },
-      target: { type: 'string' },
-      fs: { type: 'string', default: 'ext4' },
-      overlay: { type: 'string', default: DEFAULT_OVERLAY },
-      overlayfs: { type: 'boolean', default: false },
-      home: { type: 'string', default: '0' },
-      'encrypt-home': { type: 'boolean', default: false },
-      'passphrase-file': { type: 'string' },
-      label: { type: 'string', default: 'LIVE' },
-      size: { type: 'string' },
-      yes: { type: 'boolean', default: false },
-      'dry-run': { type: 'boolean', default: false },
-      'no-verify': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    });
-    if (positionals.length) throw new StickwrightError('USAGE', `write takes no positional arguments (got ${positionals.join(' ')})`);
-    if (!values.iso || !values.target) throw new StickwrightError('USAGE', 'write needs --iso and --target');
-    const fs = StickFilesystem.safeParse(values.fs);
-    if (!fs.success) throw new StickwrightError('USAGE', `--fs must be ext4, f2fs or vfat (got ${String(values.fs)})`);
-    const options = WriteOptions.safeParse({
-      fs: fs.data,
-      overlaySize: sizeArg('overlay', values.overlay),
-      overlayKind: values.overlayfs ? 'overlayfs' : 'auto',
-      homeSize: sizeArg('home', values.home),
-      encryptHome: values['encrypt-home'],
-      label: values.label,
-    });
-    if (!options.success) throw new StickwrightError('USAGE', options.error.issues[0]?.message ?? 'bad options');
-    const request: WriteRequest = {
-      isoPath: String(values.iso),
-      target: String(values.target),
-      createSize: sizeArg('size', values.size),
-      options: options.data,
-      skipVerify: Boolean(values['no-verify']),
-    };
-    const json = Boolean(values.json);
-
-    if (values['dry-run']) {
-      const { iso, plan } = await planRequest({ ...request, createSize: undefined, target: request.target }, undefined).catch(async (error: unknown) => {
-        // A dry run never creates the image file: plan against the size it would have.
-        if (error instanceof StickwrightError && error.code === 'TARGET_SIZE_REQUIRED' && request.createSize) throw error;
-        throw error;
-      });
-      await iso.close();
-      out.write(json ? `${JSON.stringify({ ok: true, plan }, null, 2)}\n` : formatStickPlan(plan));
-      return 0;
-    }
-
-    const existed = await stat(request.target).then(
-      () => true,
-      () => false,
-    );
-    if (existed && !values.yes) await confirmErase(request.target, err);
-
-    const abort = new AbortController();
-    const onSignal = () => abort.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const printer = new ProgressPrinter(out, err, json);
+  async run(args, streams) {
+    // Decided before parsing, so that a bad command line is an event too (main.ts looks for
+    // --json the same way).
+    const printer = new ProgressPrinter(streams.out, streams.err, args.includes('--json') && !args.includes('--dry-run'));
     try {
-      const result = await writeStick(request, printer.hooks, abort.signal);
-      printer.result(result);
-      return 0;
+      return await write(args, streams, printer);
+    } catch (error) {
+      if (!printer.json) throw error; // main.ts prints the one-line error
+      return printer.fail(error);
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       printer.stop();
     }
   },
 };
 
-/** Without --yes: ask on a terminal; refuse in scripts (never erase silently). */
-async function confirmErase(target: string, err: NodeJS.WritableStream): Promise<void> {
-  if (!process.stdin.isTTY) throw new StickwrightError('CONFIRMATION_REQUIRED', `${target} would be erased`, { target });
-  const rl = createInterface({ input: process.stdin, output: err as NodeJS.WritableStream & { isTTY?: boolean } });
+async function write(args: readonly string[], { out, err }: CliStreams, printer: ProgressPrinter): Promise<number> {
+  const { values, positionals } = parseVerbArgs('write', args, {
+    iso: { type: 'string' },
+    target: { type: 'string' },
+    fs: { type: 'string', default: 'ext4' },
+    overlay: { type: 'string', default: DEFAULT_OVERLAY },
+    overlayfs: { type: 'boolean', default: false },
+    home: { type: 'string', default: '0' },
+    'encrypt-home': { type: 'boolean', default: false },
+    'passphrase-file': { type: 'string' },
+    label: { type: 'string', default: 'LIVE' },
+    size: { type: 'string' },
+    yes: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    'no-verify': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  });
+  if (positionals.length) throw new StickwrightError('USAGE', `write takes no positional arguments (got ${positionals.join(' ')})`);
+  if (!values.iso || !values.target) throw new StickwrightError('USAGE', 'write needs --iso and --target');
+  const fs = StickFilesystem.safeParse(values.fs);
+  if (!fs.success) throw new StickwrightError('USAGE', `--fs must be ext4, f2fs or vfat (got ${String(values.fs)})`);
+  const options = WriteOptions.safeParse({
+    fs: fs.data,
+    overlaySize: sizeArg('overlay', values.overlay),
+    overlayKind: values.overlayfs ? 'overlayfs' : 'auto',
+    homeSize: sizeArg('home', values.home),
+    encryptHome: values['encrypt-home'],
+    label: values.label,
+  });
+  if (!options.success) throw new StickwrightError('USAGE', options.error.issues[0]?.message ?? 'bad options');
+  const request: WriteRequest = {
+    isoPath: String(values.iso),
+    target: String(values.target),
+    createSize: sizeArg('size', values.size),
+    options: options.data,
+    // Drawn once: the plan checked here is the plan the engine carries out.
+    ids: newStickIds(),
+    skipVerify: Boolean(values['no-verify']),
+  };
+
+  if (values['dry-run']) {
+    const { target, plan } = await preflightWrite(request);
+    out.write(values.json ? `${JSON.stringify({ ok: true, target: describeTarget(target), plan }, null, 2)}\n` : formatStickPlan(plan, target));
+    return 0;
+  }
+
+  // From here on a signal cancels at the next safe point, and the engine cleans up (loop
+  // devices, staging, child programs) before we exit. The listeners stay installed until the
+  // end: execa's signal-exit re-raises a signal when it sees no other listener, which a
+  // `process.once` listener (removed as it fires) would let it do — killing us mid-cleanup.
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (abort.signal.aborted) {
+      printer.warn(`${signal}: still stopping; the target is being left in a known state`);
+      return;
+    }
+    printer.warn(`${signal}: stopping at the next safe point`);
+    abort.abort(new StickwrightError('CANCELLED', `${signal} received`));
+  };
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
+  // Whoever reads our progress went away (`| head`, a dead parent): stop as for a signal.
+  printer.whenClosed(() => abort.abort(new StickwrightError('CANCELLED', 'the output was closed')));
+  let target: ResolvedTarget | null = null;
   try {
-    const answer = await rl.question(`Everything on ${target} will be erased. Type "yes" to go on: `);
+    printer.hooks.onPhase?.('preflight');
+    ({ target } = await preflightWrite(request, abort.signal));
+    if (target.exists && !values.yes) await confirmErase(target, err, abort);
+    const loopsBefore = new Set(await loopDevicesOver(target.path));
+    let result: WriteResult;
+    try {
+      result = await writeStick(request, printer.hooks, abort.signal);
+    } finally {
+      const leftovers = await detachLeftoverLoops(target.path, loopsBefore);
+      if (leftovers.length) printer.warn(`detached ${leftovers.join(', ')}, left attached to ${target.path} by an interrupted step`);
+    }
+    printer.result(result);
+    return 0;
+  } catch (error) {
+    if (abort.signal.aborted) throw asCancelled(error, target?.path ?? request.target, printer.phase);
+    throw error;
+  } finally {
+    for (const name of STOP_SIGNALS) process.off(name, onSignal);
+  }
+}
+
+/** Whatever the interrupted step failed with (a child killed by the same Ctrl-C, say), the user
+ *  asked to stop: report CANCELLED, keeping what the engine said about the target's state — or,
+ *  if it said nothing, what the phase reached tells (only the partition phase starts writing). */
+function asCancelled(error: unknown, target: string, phase: PhaseName | null): StickwrightError {
+  if (error instanceof StickwrightError && error.code === 'CANCELLED') return error;
+  if (error instanceof StickwrightError && 'targetTouched' in error.data) return new StickwrightError('CANCELLED', error.detail, error.data, { cause: error });
+  const detail = error instanceof StickwrightError && error.detail ? `${error.detail}; ` : '';
+  const touched = phase !== null && phase !== 'preflight';
+  const where = touched ? `${target} is incomplete (no partition table) and must be written again` : `nothing was written to ${target}`;
+  const data: ErrorData = { ...(error instanceof StickwrightError ? error.data : {}), targetTouched: touched };
+  return new StickwrightError('CANCELLED', `${detail}${where}`, data, { cause: error });
+}
+
+function describeTarget(target: ResolvedTarget) {
+  return { path: target.path, kind: target.kind, size: target.size, exists: target.exists };
+}
+
+/** Without --yes: ask on a terminal; refuse in scripts (never erase silently). */
+async function confirmErase({ path: target, size, kind }: ResolvedTarget, err: NodeJS.WritableStream, abort: AbortController): Promise<void> {
+  if (!process.stdin.isTTY) throw new StickwrightError('CONFIRMATION_REQUIRED', `${target} would be erased; nothing was written`, { target });
+  const rl = createInterface({ input: process.stdin, output: err as NodeJS.WritableStream & { isTTY?: boolean } });
+  // A terminal in readline's raw mode turns Ctrl-C into this event instead of a signal.
+  rl.on('SIGINT', () => abort.abort(new StickwrightError('CANCELLED', 'at the question')));
+  try {
+    const answer = await rl.question(`Everything on ${target} (${kind === 'block' ? 'disk' : 'image file'}, ${formatBytes(size)}) will be erased. Type "yes" to go on: `, { signal: abort.signal });
     if (answer.trim().toLowerCase() !== 'yes') throw new StickwrightError('CONFIRMATION_REQUIRED', `not confirmed; ${target} is untouched`, { target });
+  } catch (error) {
+    if (abort.signal.aborted) throw new StickwrightError('CANCELLED', `not confirmed; nothing was written to ${target}`, { target, targetTouched: false }, { cause: error });
+    throw error;
   } finally {
     rl.close();
   }

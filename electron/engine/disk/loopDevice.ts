@@ -3,6 +3,7 @@
 // write never leaves a plausible half-made stick (the table is written last). Every device we
 // attach is remembered and detached again, also when the process is interrupted.
 import { execaSync } from 'execa';
+import { StickwrightError } from '../../../shared/errors';
 import { runTool } from '../system/runTool';
 
 const attached = new Set<string>();
@@ -17,17 +18,24 @@ export async function attachLoop(backing: string, offset: number, size: number, 
   installExitHook();
   const args = ['--find', '--show', '--offset', String(offset), '--sizelimit', String(size)];
   if (options.readOnly) args.push('--read-only');
-  const { stdout } = await runTool('losetup', [...args, backing], { what: `attaching a loop device to ${backing}`, signal: options.signal });
+  // No abort signal for losetup itself: killed after the kernel attached the device but before it
+  // printed the name, it would leave a device nobody knows about. Attach, record, then check.
+  const { stdout } = await runTool('losetup', [...args, backing], { what: `attaching a loop device to ${backing}` });
   const device = stdout.trim();
   if (!/^\/dev\/loop\d+$/.test(device)) throw new Error(`losetup answered "${device}"`);
   attached.add(device);
-  return {
+  const loop: LoopDevice = {
     device,
     detach: async () => {
       if (!attached.delete(device)) return;
       await runTool('losetup', ['--detach', device], { what: `detaching ${device}` });
     },
   };
+  if (options.signal?.aborted) {
+    await loop.detach();
+    throw new StickwrightError('CANCELLED', `while attaching a loop device to ${backing}`);
+  }
+  return loop;
 }
 
 /** Runs `body` with a loop device over the range and always detaches it. */

@@ -1,20 +1,25 @@
 // What the user named as the target, resolved and checked before anything is written: symlinks
 // and /dev/disk/by-* followed, partitions refused (the whole disk is named instead), read-only,
 // mounted, system and source-holding disks refused. An image file that does not exist is a new
-// virtual stick, created sparse at the size asked for.
-import { open, readFile, readdir, realpath, stat, truncate } from 'node:fs/promises';
+// virtual stick, created sparse at the size asked for — but only by prepareTarget (or the
+// default 'write' mode), never by a check: a dry run or a refused write leaves no file behind.
+import { open, readFile, readdir, readlink, realpath, stat, truncate } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import { StickwrightError } from '../../../shared/errors';
+import { listLoopDevices, type LoopDeviceInfo } from './loopBackingFiles';
 import { parseMountInfo, type MountEntry } from './mountInfo';
 
 export interface ResolvedTarget {
   readonly kind: 'file' | 'block';
-  /** The real path after symlinks. */
+  /** The real path after symlinks (for an image file still to be made: its absolute path). */
   readonly path: string;
+  /** Bytes the stick has (or will have, once prepareTarget has made or grown the image file). */
   readonly size: number;
   /** True when this run created the image file. */
   readonly created: boolean;
+  /** False for an image file that does not exist yet (only in 'check' mode). */
+  readonly exists: boolean;
   /** major:minor of a block device. */
   readonly device: string | null;
 }
@@ -25,21 +30,36 @@ export interface TargetRequest {
   readonly createSize?: number;
   /** The ISO being written: the target must not hold it. */
   readonly sourcePath: string;
+  /**
+   * 'write' (the default) creates a missing image file and grows a smaller one to createSize.
+   * 'check' runs every check and changes nothing: what a dry run and a preflight need.
+   */
+  readonly mode?: 'write' | 'check';
 }
 
 const sysBlock = (device: string, leaf = '') => `/sys/dev/block/${device}${leaf ? `/${leaf}` : ''}`;
 
 export async function resolveTarget(request: TargetRequest): Promise<ResolvedTarget> {
+  const target = await checkTarget(request);
+  return request.mode === 'check' ? target : prepareTarget(target);
+}
+
+/** Makes a checked image-file target real: creates it sparse, or grows it to the planned size. */
+export async function prepareTarget(target: ResolvedTarget): Promise<ResolvedTarget> {
+  if (target.kind !== 'file') return target;
+  if (!target.exists) return { ...target, path: await createImageFile(target.path, target.size), created: true, exists: true };
+  const info = await stat(target.path);
+  if (info.size < target.size) await truncate(target.path, target.size).catch((error: unknown) => Promise.reject(systemError(error, target.path)));
+  return target;
+}
+
+async function checkTarget(request: TargetRequest): Promise<ResolvedTarget> {
   let real: string;
-  let created = false;
   try {
     real = await realpath(request.path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw systemError(error, request.path);
-    if (request.path.startsWith('/dev/')) throw new StickwrightError('TARGET_NOT_FOUND', request.path, { path: request.path });
-    if (request.createSize === undefined) throw new StickwrightError('TARGET_SIZE_REQUIRED', request.path, { path: request.path });
-    real = await createImageFile(request.path, request.createSize);
-    created = true;
+    return newImageFile(request);
   }
   const info = await stat(real);
   const source = await stat(request.sourcePath).catch(() => null);
@@ -48,15 +68,29 @@ export async function resolveTarget(request: TargetRequest): Promise<ResolvedTar
     if (source && source.dev === info.dev && source.ino === info.ino) {
       throw new StickwrightError('TARGET_HOLDS_SOURCE', `${real} is the ISO itself`, { path: real });
     }
-    if (request.createSize !== undefined && info.size < request.createSize) await truncate(real, request.createSize);
+    await checkImageFileNotMounted(real, info);
     const size = Math.max(info.size, request.createSize ?? 0);
     if (size === 0) throw new StickwrightError('TARGET_SIZE_REQUIRED', `${real} is empty`, { path: real });
-    return { kind: 'file', path: real, size, created, device: null };
+    return { kind: 'file', path: real, size, created: false, exists: true, device: null };
   }
   if (!info.isBlockDevice()) {
     throw new StickwrightError('TARGET_NOT_USABLE', `${real} is a ${info.isDirectory() ? 'directory' : 'special file'}`, { path: real });
   }
-  return { kind: 'block', path: real, size: await checkBlockDevice(real, info, source), created, device: majorMinor(info) };
+  return { kind: 'block', path: real, size: await checkBlockDevice(real, info, source), created: false, exists: true, device: majorMinor(info) };
+}
+
+/** A path with nothing at it: a new virtual stick, if it is not under /dev and a size was given. */
+async function newImageFile(request: TargetRequest): Promise<ResolvedTarget> {
+  if (request.path.startsWith('/dev/')) throw new StickwrightError('TARGET_NOT_FOUND', request.path, { path: request.path });
+  const link = await readlink(request.path).catch(() => null);
+  if (link !== null) throw new StickwrightError('TARGET_NOT_FOUND', `${request.path} is a symbolic link to ${link}, which does not exist`, { path: request.path });
+  if (request.createSize === undefined) throw new StickwrightError('TARGET_SIZE_REQUIRED', request.path, { path: request.path });
+  if (request.createSize <= 0) throw new StickwrightError('TARGET_SIZE_REQUIRED', `${request.path}: a new image file needs a size above zero`, { path: request.path });
+  const dir = path.dirname(path.resolve(request.path));
+  const dirInfo = await stat(dir).catch(() => null);
+  if (!dirInfo?.isDirectory()) throw new StickwrightError('TARGET_NOT_FOUND', `no directory ${dir} for the new image file`, { path: request.path });
+  const file = path.join(await realpath(dir), path.basename(request.path));
+  return { kind: 'file', path: file, size: request.createSize, created: false, exists: false, device: null };
 }
 
 async function checkBlockDevice(real: string, info: Stats, source: Stats | null): Promise<number> {
@@ -78,6 +112,10 @@ async function checkBlockDevice(real: string, info: Stats, source: Stats | null)
       throw new StickwrightError('TARGET_HOLDS_SOURCE', `the ISO lies on ${real}`, { path: real });
     }
   }
+  const backing = await loopBackingFile(device);
+  if (source && backing && backing.dev === source.dev && backing.ino === source.ino) {
+    throw new StickwrightError('TARGET_HOLDS_SOURCE', `${real} is a loop device over the ISO itself`, { path: real });
+  }
   const mounted: MountEntry | undefined = mounts.find((m) => members.has(m.device));
   if (mounted) throw new StickwrightError('TARGET_MOUNTED', `${mounted.source} is mounted on ${mounted.mountPoint}`, { path: real, mountPoint: mounted.mountPoint });
   const swaps = await readFile('/proc/swaps', 'utf8').catch(() => '');
@@ -90,6 +128,39 @@ async function checkBlockDevice(real: string, info: Stats, source: Stats | null)
     }
   }
   return Number(await readSys(sysBlock(device, 'size'))) * 512;
+}
+
+/** An image file seen through a loop device that is mounted (e.g. a stick image someone is
+ *  looking into): writing the file would change a mounted filesystem under the kernel's feet. */
+async function checkImageFileNotMounted(real: string, info: Stats): Promise<void> {
+  const loops = await loopsBackedBy(info);
+  if (!loops.length) return;
+  const mounts = parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'));
+  for (const loop of loops) {
+    const members = new Set([loop.device, ...(await partitionDevices(loop.device))]);
+    const mounted = mounts.find((m) => members.has(m.device));
+    if (mounted) {
+      throw new StickwrightError('TARGET_MOUNTED', `${mounted.source}, a loop device over ${real}, is mounted on ${mounted.mountPoint}`, { path: real, mountPoint: mounted.mountPoint });
+    }
+  }
+}
+
+/** Loop devices whose backing file (or device) is `info`. */
+async function loopsBackedBy(info: Stats): Promise<LoopDeviceInfo[]> {
+  const found: LoopDeviceInfo[] = [];
+  for (const loop of await listLoopDevices()) {
+    // A deleted backing file cannot be the ISO or the target we were just given.
+    const backing = loop.deleted ? null : await stat(loop.backingFile).catch(() => null);
+    if (backing && backing.dev === info.dev && backing.ino === info.ino) found.push(loop);
+  }
+  return found;
+}
+
+/** The file behind a loop device (sysfs loop/backing_file), or null for other devices. */
+async function loopBackingFile(device: string): Promise<Stats | null> {
+  const file = await readSys(sysBlock(device, 'loop/backing_file'));
+  if (!file || file.endsWith(' (deleted)')) return null;
+  return stat(file).catch(() => null);
 }
 
 /** major:minor of the disk's partitions, from sysfs. */

@@ -31,7 +31,7 @@ import { planFat } from '../fs/fat/fatLayout';
 import { writeFatVolume } from '../fs/fat/fatImageWriter';
 import { makeHomeInPlace } from '../persist/homeImage';
 import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
-import { resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
+import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
 import { renderBootConfig } from './bootConfigs';
 import { checkFilesystem } from './fsck';
 import { asWriteError } from './engineErrors';
@@ -69,12 +69,15 @@ export interface WriteResult {
   readonly elapsedMs: number;
 }
 
-/** The plan for a request, without writing anything (the CLI's --dry-run, the GUI's review). */
+/**
+ * Every check of a write, and the plan, with no side effect: the ISO read, the target resolved
+ * and checked (a missing image file is not created, a small one not grown), the plan made.
+ * `--dry-run`, the CLI's preflight before it asks "erase?", and the pipeline's first phase.
+ */
 export async function planRequest(request: WriteRequest, signal?: AbortSignal): Promise<{ iso: IsoImage; target: ResolvedTarget; plan: StickPlan }> {
   const iso = await IsoImage.open(request.isoPath, signal);
-  let target: ResolvedTarget | null = null;
   try {
-    target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath });
+    const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath, mode: 'check' });
     const result = planWrite(iso.report, target.size, request.options, request.ids ?? newStickIds());
     if (!result.ok) {
       const [first, ...rest] = result.problems;
@@ -85,8 +88,6 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
     return { iso, target, plan: result.plan };
   } catch (error) {
     await iso.close();
-    // A virtual stick this call created for a plan that cannot be made is not left behind.
-    if (target?.created) await unlink(target.path).catch(() => undefined);
     throw error;
   }
 }
@@ -130,7 +131,13 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
   if (process.getuid?.() !== 0) {
     throw new StickwrightError('TARGET_NOT_USABLE', 'writing a stick needs root (loop devices, exclusive disk access); run it with sudo', {});
   }
-  const { iso, target, plan } = await planRequest(request, signal);
+  const checked = await planRequest(request, signal);
+  const { iso, plan } = checked;
+  // Only a plan that works makes the virtual stick's image file (or grows it).
+  const target = await prepareTarget(checked.target).catch(async (error: unknown) => {
+    await iso.close();
+    throw error;
+  });
   if (target.created) state.createdFile = target.path;
   let device: DeviceFile | null = null;
   try {
