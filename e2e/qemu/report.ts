@@ -62,6 +62,8 @@ export interface BootReport {
     fstype?: string;
     reason?: string;
     remountedLive?: boolean;
+    /** home.img was LUKS and the init unlocked it with the test passphrase. */
+    encrypted?: boolean;
   };
   /** `/home/sw-home-count` after this boot's increment, when /home was mounted. */
   homeBootCount?: number;
@@ -204,6 +206,7 @@ export function parseReport(text: string): BootReport {
           ...(f.fstype !== undefined && { fstype: f.fstype }),
           ...(f.reason !== undefined && { reason: f.reason }),
           ...(f['remounted-live'] !== undefined && { remountedLive: f['remounted-live'] === '1' }),
+          ...(f.encrypted !== undefined && { encrypted: f.encrypted === '1' }),
         };
         break;
       case 'home-boot':

@@ -82,9 +82,9 @@ export function planWrite(report: IsoReport, targetSize: number, options: WriteO
     };
   }
   if (options.overlaySize > 0 && options.overlaySize < OVERLAY_MIN) problem('OPTIONS_CONFLICT', `An overlay of ${formatBytes(options.overlaySize)} is too small to be useful; give at least 16 MiB.`);
+  if (options.homeSize % 4096 !== 0) problem('OPTIONS_CONFLICT', `The home size must be a whole number of 4 KiB blocks (${options.homeSize} bytes is not).`);
   if (options.homeSize > 0 && options.homeSize < HOME_MIN) problem('OPTIONS_CONFLICT', `A home of ${formatBytes(options.homeSize)} is too small; give at least 16 MiB.`);
   if (options.encryptHome && options.homeSize === 0) problem('OPTIONS_CONFLICT', 'Home encryption was asked for, but no home size was given.');
-  if (options.encryptHome) problem('OPTIONS_CONFLICT', 'An encrypted home.img is not available yet; leave --encrypt-home out.');
 
   // --- files ---------------------------------------------------------------------------------
   const entriesByPath = new Map(report.files.entries.map((f) => [f.path, f]));

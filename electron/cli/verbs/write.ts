@@ -8,6 +8,7 @@
 // With --json (and no --dry-run) stdout is the worker's NDJSON event stream from the first line
 // to the last: phase, progress and log events, then exactly one `result` or `error` event — a
 // bad command line included. --dry-run --json prints one document, {ok:true,…} or {ok:false,…}.
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError, type ErrorData } from '../../../shared/errors';
@@ -88,6 +89,7 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     // Drawn once: the plan checked here is the plan the engine carries out.
     ids: newStickIds(),
     skipVerify: Boolean(values['no-verify']),
+    homePassphrase: values['encrypt-home'] ? await readPassphrase(values['passphrase-file']) : undefined,
   };
 
   if (values['dry-run']) {
@@ -167,4 +169,18 @@ async function confirmErase({ path: target, size, kind }: ResolvedTarget, err: N
   } finally {
     rl.close();
   }
+}
+
+/** The home passphrase from --passphrase-file: its bytes, without one trailing newline (as typed). */
+async function readPassphrase(file: unknown): Promise<Buffer> {
+  if (typeof file !== 'string') throw new StickwrightError('USAGE', '--encrypt-home needs --passphrase-file FILE (the passphrase, on one line)');
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new StickwrightError('USAGE', `cannot read --passphrase-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const text = bytes.subarray(0, bytes.length - (bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? 2 : 1) : 0));
+  if (text.length === 0) throw new StickwrightError('USAGE', `--passphrase-file ${file} is empty`);
+  return Buffer.from(text);
 }

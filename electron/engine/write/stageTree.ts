@@ -17,8 +17,10 @@ export interface StagedTree {
 
 export interface StageOptions {
   readonly grubModulesDir: string;
-  /** ISO files the caller places into the filesystem itself: staged as holes of their size. */
+  /** Files the caller places into the filesystem itself: staged as holes of their size. */
   readonly placeholders?: ReadonlySet<string>;
+  /** The bytes of an encrypted home.img, when the plan has one. */
+  readonly encryptedHome?: () => AsyncIterable<Buffer>;
   readonly onBytes: (bytes: number) => void;
   readonly signal?: AbortSignal;
 }
@@ -78,10 +80,29 @@ export async function stageTree(iso: IsoImage, plan: StickPlan, options: StageOp
           await out.close();
           break;
         }
-        case 'home':
+        case 'home': {
           if (!plan.home) throw new Error('home file without a home plan');
-          await makeHomeImageFile(at(file.path), file.size, plan.home.uuid, options.signal);
+          if (options.placeholders?.has(file.path)) {
+            const out = await open(at(file.path), 'w', 0o600);
+            await out.truncate(file.size);
+            await out.close();
+          } else if (plan.home.encrypted) {
+            if (!options.encryptedHome) throw new Error('an encrypted home without its bytes');
+            const out = await open(at(file.path), 'w', 0o600);
+            try {
+              let offset = 0;
+              for await (const chunk of options.encryptedHome()) {
+                await out.write(chunk, 0, chunk.length, offset);
+                offset += chunk.length;
+              }
+            } finally {
+              await out.close();
+            }
+          } else {
+            await makeHomeImageFile(at(file.path), file.size, plan.home.uuid, options.signal);
+          }
           break;
+        }
       }
     }
     const modules = at('/boot/grub2/i386-pc');

@@ -30,6 +30,7 @@ import { buildF2fs } from '../fs/f2fs/buildF2fs';
 import { planFat } from '../fs/fat/fatLayout';
 import { writeFatVolume } from '../fs/fat/fatImageWriter';
 import { makeHomeInPlace } from '../persist/homeImage';
+import { prepareEncryptedHome, type EncryptedHome } from '../persist/encryptedHome';
 import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
 import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
 import { renderBootConfig } from './bootConfigs';
@@ -54,6 +55,8 @@ export interface WriteRequest {
   readonly ids?: StickIds;
   /** Skip the fsck verify phase (it is on by default). */
   readonly skipVerify?: boolean;
+  /** The passphrase of an encrypted home.img (the plan's home.encrypted). */
+  readonly homePassphrase?: Buffer;
 }
 
 export interface WriteHooks {
@@ -84,6 +87,9 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
       if (!first) throw new Error('planner failed without a problem');
       const more = rest.length ? ` (also: ${rest.map((p) => p.code).join(', ')})` : '';
       throw new StickwrightError(first.code, `${first.message}${more}`, first.data);
+    }
+    if (result.plan.home?.encrypted && !request.homePassphrase?.length) {
+      throw new StickwrightError('OPTIONS_CONFLICT', 'an encrypted home needs a passphrase (--passphrase-file)');
     }
     return { iso, target, plan: result.plan };
   } catch (error) {
@@ -140,6 +146,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
   });
   if (target.created) state.createdFile = target.path;
   let device: DeviceFile | null = null;
+  let encryptedHome: EncryptedHome | null = null;
   try {
     log(`target ${target.path} (${target.kind}, ${formatBytes(target.size)}); live partition ${plan.partitions[0].fs} "${plan.partitions[0].label}" ${plan.partitions[0].uuid}`);
     const grubModules = await locateGrubPcModuleDir();
@@ -147,9 +154,19 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     const espBytes = plan.espFiles.reduce((sum, f) => sum + f.size, 0);
     // ext4: big ISO files go straight into their blocks; the rest is staged. F2FS stages
     // everything and passes its data twice (into the stage, then onto the stick).
-    const placed = new Set(plan.partitions[0].fs === 'ext4' ? plan.liveFiles.filter((f) => f.source.kind === 'iso' && f.size >= DIRECT_MIN).map((f) => f.path) : []);
+    // An encrypted home is written in full (ciphertext), so on ext4 it is placed like an ISO file.
+    const placed = new Set(
+      plan.partitions[0].fs === 'ext4'
+        ? plan.liveFiles.filter((f) => (f.source.kind === 'iso' && f.size >= DIRECT_MIN) || (f.source.kind === 'home' && plan.home?.encrypted)).map((f) => f.path)
+        : [],
+    );
+    if (plan.home?.encrypted && request.homePassphrase) {
+      encryptedHome = await prepareEncryptedHome(plan.home.size, plan.home.uuid, request.homePassphrase, signal);
+    }
+    const homeChunks = encryptedHome ? encryptedHome.chunks : undefined;
     const twice = plan.partitions[0].fs === 'f2fs';
-    meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + espBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
+    const cipherBytes = plan.home?.encrypted ? plan.home.size : 0;
+    meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + cipherBytes + espBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
     device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
 
     phase('partition');
@@ -161,9 +178,9 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     // ext4: the filesystem is made first (small files staged), then the big files are copied in.
     phase(live.fs === 'ext4' ? 'format' : 'copy');
     if (live.fs === 'vfat') {
-      await writeVfatLive(device, target.path, iso, plan, grubModules, meter, signal);
+      await writeVfatLive(device, target.path, iso, plan, grubModules, meter, homeChunks, signal);
     } else {
-      const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, placeholders: placed, onBytes: (n) => meter?.advance(n), signal });
+      const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, placeholders: placed, encryptedHome: homeChunks, onBytes: (n) => meter?.advance(n), signal });
       let ext4: { facts: Ext4Facts; files: PlacedFile[] } | null = null;
       try {
         if (live.fs === 'f2fs') phase('format');
@@ -175,7 +192,9 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
           async (loop) => {
             if (live.fs === 'ext4') {
               const bigFiles = plan.liveFiles.filter((f) => placed.has(f.path)).map((f) => ({ path: f.path, size: f.size }));
-              const allocate = plan.liveFiles.filter((f) => f.source.kind === 'overlay' || f.source.kind === 'home').map((f) => ({ path: f.path, size: f.size }));
+              const allocate = plan.liveFiles
+                .filter((f) => (f.source.kind === 'overlay' || f.source.kind === 'home') && !placed.has(f.path))
+                .map((f) => ({ path: f.path, size: f.size }));
               await buildExt4(loop, tree.dir, { label: live.label, uuid: live.uuid, allocate: [...bigFiles, ...allocate], signal });
               return { facts: await readExt4Facts(loop, signal), files: await mapExtents(loop, bigFiles, signal) };
             }
@@ -199,8 +218,9 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
         await claimLeafBlocks(device, live.start, ext4.facts, ext4.files);
         for (const file of ext4.files) {
           const source = plan.liveFiles.find((f) => f.path === file.path)?.source;
-          if (source?.kind !== 'iso') throw new Error(`no ISO source for ${file.path}`);
-          await writeIntoExtents(device, live.start, file, iso.stream(source.isoPath, undefined, signal), (n) => meter?.advance(n));
+          const chunks = source?.kind === 'iso' ? iso.stream(source.isoPath, undefined, signal) : source?.kind === 'home' && homeChunks ? homeChunks() : null;
+          if (!chunks) throw new Error(`no source for ${file.path}`);
+          await writeIntoExtents(device, live.start, file, chunks, (n) => meter?.advance(n));
         }
       }
     }
@@ -241,6 +261,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
   } finally {
     await device?.close();
     await iso.close();
+    await encryptedHome?.dispose();
   }
 }
 
@@ -256,7 +277,16 @@ async function wipeSignatures(device: DeviceFile, plan: StickPlan): Promise<void
 }
 
 /** A vfat live partition: our FAT writer puts every file in place in one pass. */
-async function writeVfatLive(device: DeviceFile, targetPath: string, iso: IsoImage, plan: StickPlan, grubModules: string, meter: ProgressMeter, signal?: AbortSignal): Promise<void> {
+async function writeVfatLive(
+  device: DeviceFile,
+  targetPath: string,
+  iso: IsoImage,
+  plan: StickPlan,
+  grubModules: string,
+  meter: ProgressMeter,
+  homeChunks: (() => AsyncIterable<Buffer>) | undefined,
+  signal?: AbortSignal,
+): Promise<void> {
   const live = plan.partitions[0];
   const { readdir, readFile } = await import('node:fs/promises');
   const modules = (await readdir(grubModules)).filter((name) => /\.(mod|lst)$/.test(name)).sort();
@@ -284,7 +314,7 @@ async function writeVfatLive(device: DeviceFile, targetPath: string, iso: IsoIma
             ? plan.persistence.kind === 'dm-snapshot'
               ? ({ kind: 'reserve', zeroHead: Math.min(MiB, file.size) } as const)
               : ({ kind: 'external' } as const)
-            : file.source.kind === 'home'
+            : file.source.kind === 'home' && !plan.home?.encrypted
               ? ({ kind: 'external' } as const)
               : ({ kind: 'stream' } as const),
       })),
@@ -300,6 +330,7 @@ async function writeVfatLive(device: DeviceFile, targetPath: string, iso: IsoIma
       const fixed = configs.get(path) ?? moduleBytes.get(path);
       if (fixed) return [fixed];
       const file = plan.liveFiles.find((f) => f.path === path);
+      if (file?.source.kind === 'home' && homeChunks) return homeChunks();
       if (!file || file.source.kind !== 'iso') throw new Error(`no content for ${path}`);
       return iso.stream(file.source.isoPath, undefined, signal);
     },
@@ -320,7 +351,7 @@ async function writeVfatLive(device: DeviceFile, targetPath: string, iso: IsoIma
       await device.write(Buffer.alloc(Math.min(MiB, placed.size)), live.start + placed.offset + placed.size - Math.min(MiB, placed.size));
     } else if (planned.source.kind === 'overlay' && plan.persistence.kind === 'overlayfs-image') {
       await withLoop(targetPath, live.start, live.size, (loop) => makeOverlayFsImageInPlace(loop, placed.offset, placed.size, signal), signal);
-    } else if (planned.source.kind === 'home' && plan.home) {
+    } else if (planned.source.kind === 'home' && plan.home && !plan.home.encrypted) {
       const home = plan.home;
       await withLoop(targetPath, live.start, live.size, (loop) => makeHomeInPlace(loop, placed.offset, placed.size, home.uuid, signal), signal);
     }
