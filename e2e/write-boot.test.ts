@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fixtureFile } from './fixtures/fixture';
 import { bootImage, type Firmware } from './qemu/boot';
 import { fsckStick } from './stickChecks';
+import { UsageReport } from '../shared/usage/usageReport';
 
 const CLI = path.resolve('dist/cli.js');
 let scratch: string;
@@ -48,6 +49,13 @@ function write(iso: string, stick: string, fs: string): void {
   if (last.type !== 'result') throw new Error(`no result event: ${run.stdout}`);
 }
 
+/** `stickwright usage --json` on the stick: what the overlay and home look like offline. */
+function usage(stick: string): UsageReport {
+  const run = spawnSync(process.execPath, [CLI, 'usage', stick, '--json'], { encoding: 'utf8', timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`stickwright usage failed (${run.status}): ${run.stdout}${run.stderr}`);
+  return UsageReport.parse((JSON.parse(run.stdout) as { report: unknown }).report);
+}
+
 describe.concurrent('sticks written by stickwright write boot and persist', () => {
   for (const c of CASES) {
     it(`${c.fixture} on ${c.fs}, ${c.firmware === 'bios' ? 'SeaBIOS' : 'OVMF'}: ${c.overlay} overlay and home survive a reboot`, async ({ expect }) => {
@@ -56,7 +64,10 @@ describe.concurrent('sticks written by stickwright write boot and persist', () =
       const name = `write-${c.fixture}-${c.fs}-${c.firmware}`;
 
       const first = await bootImage({ image: stick, firmware: c.firmware, medium: 'usb', name: `${name}-1` });
+      // Read offline after each boot, before the next one changes the stick.
+      const firstUsage = usage(stick);
       const second = await bootImage({ image: stick, firmware: c.firmware, medium: 'usb', name: `${name}-2` });
+      const secondUsage = usage(stick);
       for (const [n, { report, logPath }] of [first, second].entries()) {
         const why = `boot ${n + 1}, serial log: ${logPath}`;
         expect(report.malformed, why).toEqual([]);
@@ -80,6 +91,25 @@ describe.concurrent('sticks written by stickwright write boot and persist', () =
         }
       }
       expect(second.report.persisted.map((p) => p.name), `serial log: ${second.logPath}`).toContain('sw-data-1');
+      // stickwright usage, offline, against the booted kernel: the dm-snapshot figures are the
+      // ones `dmsetup status live-rw` printed as the boot's last act (after / went read-only and
+      // was synced); an OverlayFS overlay holds at least the 4 MiB each boot wrote.
+      for (const [n, [{ report, logPath }, offline]] of ([[first, firstUsage], [second, secondUsage]] as const).entries()) {
+        const why = `boot ${n + 1}, serial log: ${logPath}`;
+        const overlay = offline.images[0]?.overlay;
+        expect(offline.images.map((i) => i.dir), why).toEqual(['LiveOS']);
+        expect(offline.images[0]?.home?.fs, why).toBe('ext4');
+        if (c.overlay === 'dm-snapshot') {
+          expect(overlay?.kind, why).toBe('dm-snapshot');
+          expect(overlay, why).toMatchObject({ state: 'in-use', allocatedSectors: report.dm?.snapshot?.allocated, totalSectors: report.dm?.snapshot?.total, metadataSectors: report.dm?.snapshot?.metadata });
+          expect(overlay?.kind === 'dm-snapshot' && `0 ${report.dm?.length} snapshot ${overlay.kernelStatus}`, why).toBe(report.dm?.status);
+        } else {
+          expect(overlay?.kind, why).toBe(c.fs === 'vfat' ? 'overlayfs-image' : 'overlayfs-dir');
+          expect(overlay?.state, why).toBe('in-use');
+          const used = overlay?.kind === 'overlayfs-image' || overlay?.kind === 'overlayfs-dir' ? overlay.usedBytes : null;
+          expect(used, why).toBeGreaterThanOrEqual((n + 1) * 4 * 1024 * 1024);
+        }
+      }
       await fsckStick(stick, c.fs, { afterBoot: true });
     });
   }

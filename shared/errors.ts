@@ -149,6 +149,21 @@ export const ERROR_CATALOG = {
     summary: 'The target image file does not exist, and no size was given to create it.',
     hint: 'Add --size (e.g. --size 8G) to create a virtual stick of that size.',
   },
+  STICK_NOT_FOUND: {
+    exitCode: EXIT.TARGET,
+    summary: 'There is no stick or stick image at the given path.',
+    hint: 'Check the path: give the whole stick (e.g. /dev/sdb) or the image file it was written to.',
+  },
+  STICK_UNREADABLE: {
+    exitCode: EXIT.TARGET,
+    summary: 'The stick cannot be read.',
+    hint: 'Reading a device usually needs root (try sudo); if it still fails, the stick may be damaged or unplugged.',
+  },
+  STICK_NO_LIVE_IMAGE: {
+    exitCode: EXIT.TARGET,
+    summary: 'No live image was found on the stick.',
+    hint: 'Give a whole stick written by Stickwright or livecd-iso-to-disk: a LiveOS directory (or a sister directory) on a vfat, ext4 or F2FS partition.',
+  },
   TARGET_FULL: {
     exitCode: EXIT.WRITE,
     summary: 'The target ran out of space while writing.',

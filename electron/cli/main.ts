@@ -1,6 +1,7 @@
 // `stickwright <verb> …`: the engine's command-line face. Thin: parse, call the engine, print.
 import { toErrorPayload, ERROR_CATALOG, StickwrightError, formatErrorLine } from '../../shared/errors';
 import { inspectVerb } from './verbs/inspect';
+import { usageVerb } from './verbs/usage';
 import { writeVerb } from './verbs/write';
 import { USAGE_TEXT } from './usage';
 import type { Verb } from './verb';
@@ -8,6 +9,7 @@ import type { Verb } from './verb';
 const VERBS: Readonly<Record<string, Verb>> = {
   inspect: inspectVerb,
   write: writeVerb,
+  usage: usageVerb,
 };
 
 export async function runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

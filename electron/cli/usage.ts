@@ -17,6 +17,10 @@ Verbs:
       --json               NDJSON events on stdout, ending with one result or error event
                            (with --dry-run: one {"ok":…} document)
       Ctrl-C (SIGINT) or SIGTERM cancels at the next safe point (exit status 130).
+  usage <disk|image file> [--json]
+                           How full a written stick's persistence is, read offline without
+                           mounting: per live image the overlay (in the figures dmsetup status
+                           prints), home.img, the stick's free space; warnings at 80 % and 95 %.
 
 Options for every verb:
   --json                   Machine-readable output on stdout (errors too: {"ok":false,"error":…}).
