@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planWrite, ALIGN, VFAT_MAX_FILE } from './planWrite';
+import { planWrite, ALIGN, VFAT_MAX_FILE, overflowSafeOverlaySize } from './planWrite';
 import { WriteOptions, type WriteOptionsInput } from './writeOptions';
 import { sampleReport, SAMPLE_IDS } from './testing/sampleReport';
 import type { PlanResult, StickPlan } from './stickPlan';
@@ -159,5 +159,15 @@ describe('planWrite properties', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('overflowSafeOverlaySize', () => {
+  it('moves exactly the sizes whose last metadata group would end at the end of the file', () => {
+    expect(overflowSafeOverlaySize(256 * MiB)).toBe(256 * MiB - 4096); // 65536 chunks: 65535 = 255 × 257
+    for (const mib of [16, 128, 512, 1024, 2048, 4095]) expect(overflowSafeOverlaySize(mib * MiB)).toBe(mib * MiB);
+    const p = okPlan({ overlaySize: 256 * MiB });
+    expect(p.persistence).toMatchObject({ kind: 'dm-snapshot', size: 256 * MiB - 4096 });
+    expect(p.notes.join(' ')).toMatch(/4 KiB smaller/);
   });
 });

@@ -74,10 +74,14 @@ export function planWrite(report: IsoReport, targetSize: number, options: WriteO
       notes.push(`The OverlayFS overlay grows into the free space of the ${fs} filesystem; the overlay size only sets how much space is kept free for it.`);
     }
   } else {
+    const size = overflowSafeOverlaySize(options.overlaySize);
+    if (size !== options.overlaySize) {
+      notes.push('The overlay file is 4 KiB smaller than asked, so that when it fills up the kernel reports "Overflow" (recoverable) rather than marking it invalid.');
+    }
     persistence = {
       kind: 'dm-snapshot',
       path: overlayName,
-      size: options.overlaySize,
+      size,
       reason: 'A device-mapper snapshot overlay file, as livecd-iso-to-disk makes by default.',
     };
   }
@@ -228,6 +232,19 @@ export function planWrite(report: IsoReport, targetSize: number, options: WriteO
     notes,
   };
   return { ok: true, plan };
+}
+
+/**
+ * dm-snap-persistent.c lays a COW file out as header, then groups of one metadata chunk and 256
+ * data chunks (4 KiB chunks, dracut's `PO 8`). When the file ends exactly at the end of a group,
+ * filling the last group makes the kernel zero the next metadata area — past the end of the
+ * file: that write fails and the snapshot is marked Invalid for good, instead of the "Overflow"
+ * the PO table asks for. That happens when (chunks − 1) is a multiple of 257, e.g. for exactly
+ * 256 MiB; one chunk less avoids it.
+ */
+export function overflowSafeOverlaySize(size: number): number {
+  const chunks = Math.floor(size / 4096);
+  return chunks > 1 && (chunks - 1) % 257 === 0 ? size - 4096 : size;
 }
 
 /** Files of an earlier stick that an ISO would never carry but that must not be copied over. */
