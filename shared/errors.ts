@@ -129,6 +129,26 @@ export const ERROR_CATALOG = {
     summary: 'Another program holds the target open.',
     hint: 'Close programs using the stick (file managers, disk tools) and try again; nothing was written.',
   },
+  WORKER_FAILED: {
+    exitCode: EXIT.INTERNAL,
+    summary: 'The privileged helper that writes the stick stopped without finishing.',
+    hint: 'The stick may be incomplete: write it again. If this repeats, run `stickwright write` in a terminal to see why.',
+  },
+  NOT_AUTHORISED: {
+    exitCode: EXIT.TARGET,
+    summary: 'Writing the stick needs administrator rights, and they were not given.',
+    hint: 'Try again and enter your password when asked; nothing was written.',
+  },
+  PLATFORM_NOT_SUPPORTED: {
+    exitCode: EXIT.USAGE,
+    summary: 'This is not available on this operating system yet.',
+    hint: 'Linux has every feature today; the README lists what each OS supports.',
+  },
+  TARGET_CHANGED: {
+    exitCode: EXIT.TARGET,
+    summary: 'The drive is not the one that was chosen: its size changed.',
+    hint: 'A stick may have been swapped; choose the drive again. Nothing was written.',
+  },
   TARGET_READ_ONLY: {
     exitCode: EXIT.TARGET,
     summary: 'The target is read-only.',

@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { callApi, type IpcEventLike } from '../../electron/main/ipc/registerApi';
 import { createHandlers, type HandlerDeps } from '../../electron/main/ipc/handlers';
 import { API_METHOD_NAMES, type ApiMethodName } from '../../shared/contract/apiMethods';
+import type { WorkerEvent } from '../../shared/contract/events';
+import { listDrives } from '../../electron/main/drives/listDrives';
+import { workerRunner } from '../../electron/main/jobs/launchWorker';
 import { serveBundle, type StaticServer } from './staticServer';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -17,11 +20,18 @@ export interface HarnessOptions {
   /** What the stubbed native file picker answers. */
   pickIsoFile?: HandlerDeps['pickIsoFile'];
   colorScheme?: 'light' | 'dark';
+  /** The development drives (loop devices, image files) the app lists; the test may change the
+   *  array while the app runs, as a stick being plugged in. */
+  devDrives?: string[];
+  /** Stand-in for "safely eject" (the real one powers off USB drives). */
+  ejectDrive?: HandlerDeps['ejectDrive'];
 }
 
 export interface AppHarness {
   readonly page: Page;
   readonly calls: string[];
+  /** Every job event main relayed to the page, in order. */
+  readonly events: WorkerEvent[];
   close(): Promise<void>;
 }
 
@@ -38,10 +48,20 @@ export async function launchApp(options: HarnessOptions = {}): Promise<AppHarnes
     });
     const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 960, height: 680 } });
     const page = await context.newPage();
+    const events: WorkerEvent[] = [];
+    const devDrives = options.devDrives ?? [];
     const handlers = createHandlers({
       version: '0.0.0-test',
       platform: process.platform,
       pickIsoFile: options.pickIsoFile ?? (async () => null),
+      listDrives: () => listDrives({ platform: process.platform, developmentDrives: () => devDrives }),
+      // The real worker bundle as a child process; the tests run as root, so no pkexec.
+      jobs: workerRunner({ packaged: false, appDir: path.join(repoRoot, 'dist') }),
+      sendJobEvent: (event) => {
+        events.push(event);
+        void page.evaluate((e) => (window as unknown as { __stickwrightJobEvent: (e: unknown) => void }).__stickwrightJobEvent(e), event).catch(() => undefined);
+      },
+      ejectDrive: options.ejectDrive ?? (async (device) => ({ ejected: true, message: `${device} is a virtual stick: nothing to power off` })),
     });
     const calls: string[] = [];
     await page.exposeFunction('__stickwrightCall', (method: ApiMethodName, args: unknown[]) => {
@@ -53,6 +73,13 @@ export async function launchApp(options: HarnessOptions = {}): Promise<AppHarnes
       const api: Record<string, unknown> = {};
       for (const m of methods) api[m] = (...args: unknown[]) => call(m, args);
       api.pathForFile = (file: File) => file.name;
+      // Main → page events, as the preload's onJobEvent delivers them.
+      const listeners = new Set<(e: unknown) => void>();
+      api.onJobEvent = (listener: (e: unknown) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      };
+      Object.defineProperty(window, '__stickwrightJobEvent', { value: (e: unknown) => listeners.forEach((l) => l(e)) });
       Object.defineProperty(window, 'stickwright', { value: Object.freeze(api) });
     }, [...API_METHOD_NAMES]);
     await page.goto(server.url);
@@ -60,6 +87,7 @@ export async function launchApp(options: HarnessOptions = {}): Promise<AppHarnes
     return {
       page,
       calls,
+      events,
       close: async () => {
         await opened.close();
         await server.close();

@@ -8,6 +8,10 @@ import { mainWindowOptions, APP_ENTRY_URL } from './windowOptions';
 import { resolveAppUrl } from './appUrl';
 import { registerApi } from './ipc/registerApi';
 import { createHandlers } from './ipc/handlers';
+import { developmentDrivesFromEnv, listDrives } from './drives/listDrives';
+import { JOB_EVENT_CHANNEL } from '../../shared/contract/apiMethods';
+import { workerRunner } from './jobs/launchWorker';
+import { ejectDrive } from './drives/ejectDrive';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '..', '..', 'renderer', 'dist');
@@ -25,8 +29,14 @@ app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
 
+let mainWindow: BrowserWindow | null = null;
+
 async function createWindow(): Promise<void> {
   const window = new BrowserWindow(mainWindowOptions(preloadPath, { devTools: !app.isPackaged }));
+  mainWindow = window;
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
   window.once('ready-to-show', () => window.show());
   await window.loadURL(APP_ENTRY_URL);
 }
@@ -55,6 +65,10 @@ void app.whenReady().then(async () => {
         });
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
+      listDrives: () => listDrives({ platform: process.platform, developmentDrives: () => developmentDrivesFromEnv(process.env, app.isPackaged) }),
+      jobs: workerRunner({ packaged: app.isPackaged, appDir: path.join(here, '..') }),
+      sendJobEvent: (event) => mainWindow?.webContents.send(JOB_EVENT_CHANNEL, event),
+      ejectDrive,
     }),
     (message) => console.warn(`[ipc] ${message}`),
   );

@@ -6,8 +6,8 @@ export interface Capabilities {
   readonly multiImage: boolean;
 }
 
-export function platformCapabilities(_platform: NodeJS.Platform): Capabilities {
+export function platformCapabilities(platform: NodeJS.Platform): Capabilities {
   // Inspect is pure Node and works on every OS. The writer, the usage viewer and multi-image
   // sticks are not built yet on any OS; Linux gets each first.
-  return { inspect: true, write: false, usage: false, multiImage: false };
+  return { inspect: true, write: platform === 'linux', usage: false, multiImage: false };
 }

@@ -19,7 +19,7 @@ describe('preload bridge', () => {
   it('exposes one global with exactly the contract methods and pathForFile', () => {
     expect(Object.keys(exposed)).toEqual(['stickwright']);
     const api = exposed.stickwright as Record<string, unknown>;
-    expect(Object.keys(api).sort()).toEqual([...API_METHOD_NAMES, 'pathForFile'].sort());
+    expect(Object.keys(api).sort()).toEqual([...API_METHOD_NAMES, 'pathForFile', 'onJobEvent'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
     expect(Object.isFrozen(api)).toBe(true);
     for (const leak of ['ipcRenderer', 'require', 'process', 'send', 'on', 'invoke']) expect(api).not.toHaveProperty(leak);

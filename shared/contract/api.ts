@@ -2,6 +2,8 @@
 // test harness are all derived from this object, so a method cannot exist on one side only.
 import { z } from 'zod';
 import { IsoReport } from './isoReport';
+import { Drive, DevicePath, ListDrivesOptions } from './drive';
+import { JobId, WriteRequest } from './writeRequest';
 import type { Result } from './result';
 
 /** Paths come from a file picker or a drop; bound them so a hostile page cannot send megabytes. */
@@ -27,6 +29,14 @@ export const apiContract = {
   inspectIso: { args: z.tuple([IsoPath]), result: IsoReport },
   /** Open the OS file picker for an ISO; null when the user cancels. */
   chooseIso: { args: z.tuple([]), result: z.string().nullable() },
+  /** The drives a stick can be written to (system drives only with showAll). */
+  listDrives: { args: z.tuple([ListDrivesOptions]), result: z.array(Drive) },
+  /** Start the elevated worker on a write; its events then arrive through onJobEvent. */
+  startWrite: { args: z.tuple([WriteRequest]), result: z.object({ jobId: JobId }) },
+  /** Ask the running job to stop at its next safe point; false when no such job runs. */
+  cancelJob: { args: z.tuple([JobId]), result: z.boolean() },
+  /** Flush and power off a written drive so it can be unplugged; says what it did. */
+  ejectDrive: { args: z.tuple([DevicePath]), result: z.object({ ejected: z.boolean(), message: z.string() }) },
 } as const;
 
 export type ApiContract = typeof apiContract;
@@ -42,3 +52,6 @@ export type ApiValue<M extends ApiMethod> = z.infer<ApiContract[M]['result']>;
 export type StickwrightApi = {
   readonly [M in ApiMethod]: (...args: ApiArgs<M>) => Promise<Result<ApiValue<M>>>;
 };
+
+/** Main → renderer: every event of a running job (WorkerEvent), on this one channel. */
+export { JOB_EVENT_CHANNEL } from './apiMethods';

@@ -1,10 +1,11 @@
 // The Job the worker accepts on stdin: one JSON line, strictly validated (unknown keys refused).
 // The worker never takes program names, shell text or environment from a job.
 import { z } from 'zod';
+import { WriteOptions } from '../plan/writeOptions';
+import { JobId } from './writeRequest';
 
 export const JOB_PROTOCOL_VERSION = 1;
 
-const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const FilePath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'NUL in path');
 
 export const InspectJob = z.strictObject({
@@ -14,7 +15,21 @@ export const InspectJob = z.strictObject({
   isoPath: FilePath,
 });
 
-export const Job = z.discriminatedUnion('kind', [InspectJob]);
+/** A persistent-stick write; the worker resolves and checks the target again itself. */
+export const WriteJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('write'),
+  isoPath: FilePath,
+  target: FilePath,
+  /** Refuse a target whose size differs from what the user chose (a swapped stick). */
+  expectedSize: z.number().int().positive().max(2 ** 53 - 1),
+  options: WriteOptions,
+  passphrase: z.string().min(1).max(1024).optional(),
+  verify: z.boolean(),
+});
+
+export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob]);
 export type Job = z.infer<typeof Job>;
 
 /** Messages the parent may send after the job, on the same stdin. */

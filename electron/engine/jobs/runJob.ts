@@ -24,6 +24,8 @@ export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Pr
         emit({ ...common, type: 'result', value: report });
         return 0;
       }
+      case 'write':
+        throw new StickwrightError('BAD_REQUEST', 'write jobs are not run by the worker yet');
     }
   } catch (error) {
     const payload = toErrorPayload(error);

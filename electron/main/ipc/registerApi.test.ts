@@ -19,6 +19,10 @@ function fakeHandlers() {
       throw new StickwrightError('SOURCE_NOT_FOUND', p);
     }),
     chooseIso: vi.fn(async () => null),
+    listDrives: vi.fn(async () => []),
+    startWrite: vi.fn(async () => ({ jobId: 'j1' })),
+    cancelJob: vi.fn(async () => false),
+    ejectDrive: vi.fn(async () => ({ ejected: false, message: 'no' })),
   } satisfies ApiHandlers;
 }
 
