@@ -1,0 +1,162 @@
+import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
+import { createHandlers, type HandlerDeps } from './handlers';
+import { callApi, type IpcEventLike } from './registerApi';
+import type { Drive } from '../../../shared/contract/drive';
+import type { Job } from '../../../shared/contract/job';
+import type { WorkerEvent } from '../../../shared/contract/events';
+import type { JobRunner } from '../jobs/jobRunner';
+import { developmentDrivesFromEnv } from '../drives/listDrives';
+
+const trusted: IpcEventLike = { senderFrame: { url: 'app://stickwright/index.html', parent: null } };
+const GiB = 2 ** 30;
+
+const stick: Drive = { device: '/dev/sdb', description: 'SanDisk Cruzer', size: 16 * GiB, isSystem: false, isRemovable: true, busType: 'USB', mountpoints: [], isDevelopment: false };
+const system: Drive = { ...stick, device: '/dev/vda', description: 'System disk', isSystem: true, isRemovable: false, mountpoints: ['/'] };
+
+function setup(overrides: Partial<HandlerDeps> = {}) {
+  const started: Job[] = [];
+  const cancels: string[] = [];
+  let finish: (code: number) => void = () => {};
+  const jobs: JobRunner = {
+    start: (job) => {
+      started.push(job);
+      return { jobId: job.id, cancel: () => cancels.push(job.id), done: new Promise<number>((resolve) => (finish = resolve)) };
+    },
+  };
+  const sent: WorkerEvent[] = [];
+  const deps: HandlerDeps = {
+    version: '1.2.3',
+    platform: 'linux',
+    pickIsoFile: async () => null,
+    listDrives: async () => [stick, system],
+    jobs,
+    sendJobEvent: (e) => sent.push(e),
+    ejectDrive: vi.fn(async (device: string) => ({ ejected: true, message: `${device} off` })),
+    ...overrides,
+  };
+  return { handlers: createHandlers(deps), started, cancels, sent, deps, finish: (code: number) => finish(code) };
+}
+
+const request = { isoPath: '/isos/live.iso', device: '/dev/sdb', expectedSize: 16 * GiB, options: { fs: 'ext4', overlaySize: GiB, homeSize: 0 } };
+
+describe('main handlers', () => {
+  it('listDrives hides system drives unless showAll', async () => {
+    const { handlers } = setup();
+    const listed = await callApi(handlers, 'listDrives', trusted, [{ showAll: false }]);
+    expect(listed.ok && listed.value.map((d) => d.device)).toEqual(['/dev/sdb']);
+    expect((await handlers.listDrives({ showAll: true })).map((d) => d.device)).toEqual(['/dev/sdb', '/dev/vda']);
+  });
+
+  it('startWrite builds the worker job from a listed drive, with defaults filled by the schema', async () => {
+    const { handlers, started } = setup();
+    const result = await callApi(handlers, 'startWrite', trusted, [request]);
+    expect(result.ok).toBe(true);
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ v: 1, kind: 'write', isoPath: '/isos/live.iso', target: '/dev/sdb', expectedSize: 16 * GiB, verify: true, options: { fs: 'ext4', overlaySize: GiB, overlayKind: 'auto', homeSize: 0, encryptHome: false, label: 'LIVE' } });
+    expect(started[0]).not.toHaveProperty('passphrase');
+    if (result.ok) expect(result.value.jobId).toBe(started[0]?.id);
+  });
+
+  it('refuses a device main did not list, even a real path (no arbitrary writes from the page)', async () => {
+    const { handlers, started } = setup();
+    for (const device of ['/etc/passwd', '/dev/sdc', '/dev/sdb1', '/dev/../dev/sdb']) {
+      const result = await callApi(handlers, 'startWrite', trusted, [{ ...request, device }]);
+      expect(result.ok, device).toBe(false);
+      if (!result.ok) expect(['TARGET_NOT_FOUND', 'BAD_REQUEST']).toContain(result.error.code);
+    }
+    expect(started).toHaveLength(0);
+  });
+
+  it('refuses a drive whose size changed since the user chose it (a swapped stick)', async () => {
+    const { handlers, started } = setup();
+    const result = await callApi(handlers, 'startWrite', trusted, [{ ...request, expectedSize: 8 * GiB }]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'TARGET_CHANGED' } });
+    expect(started).toHaveLength(0);
+  });
+
+  it('one write per drive at a time; cancel reaches the running job; eject waits for it', async () => {
+    const { handlers, started, cancels, finish } = setup();
+    const first = await handlers.startWrite({ ...request, verify: true, options: { ...request.options, fs: 'ext4', overlayKind: 'auto', encryptHome: false, label: 'LIVE' } });
+    expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY' } });
+    expect(await callApi(handlers, 'ejectDrive', trusted, ['/dev/sdb'])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY' } });
+    expect(await handlers.cancelJob(first.jobId)).toBe(true);
+    expect(cancels).toEqual([first.jobId]);
+    expect(await handlers.cancelJob('no-such-job')).toBe(false);
+    finish(130);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await handlers.cancelJob(first.jobId)).toBe(false);
+    expect(await callApi(handlers, 'ejectDrive', trusted, ['/dev/sdb'])).toMatchObject({ ok: true, value: { ejected: true } });
+    expect(started).toHaveLength(1);
+  });
+
+  it('the passphrase goes into the job only when given', async () => {
+    const { handlers, started } = setup();
+    await callApi(handlers, 'startWrite', trusted, [{ ...request, options: { ...request.options, encryptHome: true, homeSize: GiB }, passphrase: 'correct horse' }]);
+    expect(started[0]).toMatchObject({ passphrase: 'correct horse', options: { encryptHome: true } });
+  });
+
+  it('writing is refused where the platform cannot do it yet', async () => {
+    const { handlers, started } = setup({ platform: 'darwin' });
+    expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
+    expect(started).toHaveLength(0);
+  });
+});
+
+describe('startWrite payload validation (T33)', () => {
+  const bad: Array<[string, unknown]> = [
+    ['a relative device', { ...request, device: 'sdb' }],
+    ['path traversal', { ...request, device: '/dev/../etc/shadow' }],
+    ['a NUL in the device', { ...request, device: '/dev/sdb\0' }],
+    ['a NUL in the ISO path', { ...request, isoPath: '/a.iso\0/etc' }],
+    ['an oversized ISO path', { ...request, isoPath: `/${'a'.repeat(5000)}` }],
+    ['a negative overlay', { ...request, options: { ...request.options, overlaySize: -1 } }],
+    ['a fractional overlay', { ...request, options: { ...request.options, overlaySize: 1.5 } }],
+    ['a huge overlay', { ...request, options: { ...request.options, overlaySize: 2 ** 60 } }],
+    ['an unknown filesystem', { ...request, options: { ...request.options, fs: 'ntfs' } }],
+    ['an unknown option key', { ...request, options: { ...request.options, shell: 'rm -rf /' } }],
+    ['an unknown request key', { ...request, target: '/dev/vda' }],
+    ['an oversized label', { ...request, options: { ...request.options, label: 'x'.repeat(65) } }],
+    ['an empty passphrase', { ...request, passphrase: '' }],
+    ['an oversized passphrase', { ...request, passphrase: 'p'.repeat(1025) }],
+    ['a zero expected size', { ...request, expectedSize: 0 }],
+    ['a string size', { ...request, expectedSize: '16G' }],
+    ['not an object', 'write /dev/sdb'],
+  ];
+  it.each(bad)('refuses %s before any handler runs', async (_name, payload) => {
+    const { handlers, started } = setup();
+    const listDrives = vi.spyOn(handlers, 'listDrives');
+    const result = await callApi(handlers, 'startWrite', trusted, [payload]);
+    expect(result).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(started).toHaveLength(0);
+    expect(listDrives).not.toHaveBeenCalled();
+  });
+
+  it('refuses the call from an untrusted frame', async () => {
+    const { handlers, started } = setup();
+    const evil: IpcEventLike = { senderFrame: { url: 'https://evil.example/', parent: null } };
+    expect(await callApi(handlers, 'startWrite', evil, [request])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(started).toHaveLength(0);
+  });
+
+  it('hostile labels and paths never start a job unless they name a listed drive', async () => {
+    const { handlers, started } = setup();
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 80 }), fc.string({ maxLength: 40 }), async (device, label) => {
+        const result = await callApi(handlers, 'startWrite', trusted, [{ ...request, device, options: { ...request.options, label } }]);
+        if (result.ok) expect(device).toBe('/dev/sdb');
+      }),
+      { numRuns: 200 },
+    );
+    expect(started.every((job) => job.target === '/dev/sdb')).toBe(true);
+  });
+});
+
+describe('development drives', () => {
+  it('come from STICKWRIGHT_DEV_DRIVES only in an unpackaged build, absolute paths only', () => {
+    const env = { STICKWRIGHT_DEV_DRIVES: '/dev/loop7:relative.img::/tmp/stick.img' };
+    expect(developmentDrivesFromEnv(env, false)).toEqual(['/dev/loop7', '/tmp/stick.img']);
+    expect(developmentDrivesFromEnv(env, true)).toEqual([]);
+    expect(developmentDrivesFromEnv({}, false)).toEqual([]);
+  });
+});
