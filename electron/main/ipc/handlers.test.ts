@@ -148,7 +148,7 @@ describe('startWrite payload validation (T33)', () => {
       }),
       { numRuns: 200 },
     );
-    expect(started.every((job) => job.target === '/dev/sdb')).toBe(true);
+    expect(started.every((job) => job.kind === 'write' && job.target === '/dev/sdb')).toBe(true);
   });
 });
 
