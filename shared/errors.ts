@@ -184,6 +184,16 @@ export const ERROR_CATALOG = {
     summary: 'No live image was found on the stick.',
     hint: 'Give a whole stick written by Stickwright or livecd-iso-to-disk: a LiveOS directory (or a sister directory) on a vfat, ext4 or F2FS partition.',
   },
+  IMAGE_NOT_FOUND: {
+    exitCode: EXIT.USAGE,
+    summary: 'The stick has no live image in the directory given.',
+    hint: 'Run `stickwright usage <stick>` to see its images, then give one with --dir.',
+  },
+  RESET_NOT_POSSIBLE: {
+    exitCode: EXIT.TARGET,
+    summary: 'This overlay cannot be reset offline.',
+    hint: 'The detail says why and what to do instead; nothing was changed.',
+  },
   TARGET_FULL: {
     exitCode: EXIT.WRITE,
     summary: 'The target ran out of space while writing.',

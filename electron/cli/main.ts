@@ -2,6 +2,7 @@
 import { toErrorPayload, ERROR_CATALOG, StickwrightError, formatErrorLine } from '../../shared/errors';
 import { inspectVerb } from './verbs/inspect';
 import { usageVerb } from './verbs/usage';
+import { resetOverlayVerb } from './verbs/resetOverlay';
 import { writeVerb } from './verbs/write';
 import { USAGE_TEXT } from './usage';
 import type { Verb } from './verb';
@@ -10,6 +11,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   inspect: inspectVerb,
   write: writeVerb,
   usage: usageVerb,
+  'reset-overlay': resetOverlayVerb,
 };
 
 export async function runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

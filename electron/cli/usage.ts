@@ -21,6 +21,9 @@ Verbs:
                            How full a written stick's persistence is, read offline without
                            mounting: per live image the overlay (in the figures dmsetup status
                            prints), home.img, the stick's free space; warnings at 80 % and 95 %.
+  reset-overlay <disk|image file> [--dir DIR] [--yes] [--json]
+                           Discard the system changes of a live image (its overlay starts
+                           fresh, as after writing); home.img is kept. Asks unless --yes.
 
 Options for every verb:
   --json                   Machine-readable output on stdout (errors too: {"ok":false,"error":…}).

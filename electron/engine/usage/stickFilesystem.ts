@@ -5,10 +5,10 @@ import type { ByteSource } from '../io/byteSource';
 import { SliceByteSource } from '../io/sliceByteSource';
 import { FatVolume, type FatEntry } from '../fs/fat/fatVolume';
 import { Ext4Volume } from '../fs/ext4/reader/ext4Volume';
-import { isDirectory, isRegularFile, type Ext4Inode } from '../fs/ext4/reader/inode';
+import { InodeFlag, isDirectory, isRegularFile, type Ext4Inode } from '../fs/ext4/reader/inode';
 import { hasExt4Magic } from '../fs/ext4/reader/superblock';
 import { F2fsVolume, F2FS_MAGIC, F2FS_SUPER_OFFSET } from './f2fs/f2fsVolume';
-import { countFreeClusters, openFatFile } from './fatExtents';
+import { countFreeClusters, fatFileExtents, openFatFile } from './fatExtents';
 
 export type StickFsKind = 'vfat' | 'ext4' | 'f2fs';
 
@@ -40,6 +40,22 @@ export interface StickFilesystem {
    * more than `maxEntries` (walking them would not be quick).
    */
   treeUsage(path: string, maxEntries: number): Promise<{ bytes: number; entries: number } | null>;
+  /**
+   * Where the first `length` bytes of the regular file at `path` lie (holes left out), for the
+   * maintenance actions that rewrite a file's bytes in place (an overlay reset).
+   */
+  fileExtents(path: string, length: number): Promise<FileExtent[]>;
+}
+
+/** Where a run of a file's bytes lies, in bytes from the start of the partition. */
+export interface FileExtent {
+  /** Byte offset within the file. */
+  readonly logical: number;
+  /** Byte offset within the partition. */
+  readonly physical: number;
+  readonly length: number;
+  /** Preallocated but never written (ext4 unwritten extents): reads as zeros whatever it holds. */
+  readonly unwritten: boolean;
 }
 
 export type FsSignature = StickFsKind | 'luks' | 'other';
@@ -67,6 +83,9 @@ export async function openStickFilesystem(kind: StickFsKind, source: ByteSource,
       return F2fsFilesystem.open(source, offset, size);
   }
 }
+
+/** F2FS blocks are always 4 KiB (F2FS_BLKSIZE). */
+const F2FS_BLOCK = 4096;
 
 function split(path: string): string[] {
   return path.split('/').filter((part) => part !== '' && part !== '.');
@@ -121,6 +140,19 @@ class FatFilesystem implements StickFilesystem {
     const entry = await this.volume.lookup(path);
     if (!entry || entry.kind !== 'file') throw new Error(`${path} is not a file`);
     return openFatFile(this.volume, entry);
+  }
+
+  async fileExtents(path: string, length: number): Promise<FileExtent[]> {
+    const entry = await this.volume.lookup(path);
+    if (!entry || entry.kind !== 'file') throw new Error(`${path} is not a file`);
+    const out: FileExtent[] = [];
+    let logical = 0;
+    for (const extent of await fatFileExtents(this.volume, entry)) {
+      if (logical >= length) break;
+      out.push({ logical, physical: extent.start, length: Math.min(extent.length, length - logical), unwritten: false });
+      logical += extent.length;
+    }
+    return out;
   }
 
   async treeUsage(path: string, maxEntries: number): Promise<{ bytes: number; entries: number } | null> {
@@ -199,6 +231,20 @@ class Ext4Filesystem implements StickFilesystem {
     return this.volume.openFile(inode);
   }
 
+  async fileExtents(path: string, length: number): Promise<FileExtent[]> {
+    const inode = await this.volume.lookup(path);
+    if (!inode || !isRegularFile(inode)) throw new Error(`${path} is not a file`);
+    if (inode.flags & InodeFlag.INLINE_DATA) throw new Error(`${path} keeps its data inside its inode`);
+    const block = this.volume.superblock.blockSize;
+    const out: FileExtent[] = [];
+    for (const run of await this.volume.blockRuns(inode)) {
+      const logical = run.logical * block;
+      if (logical >= length) break;
+      out.push({ logical, physical: run.physical * block, length: Math.min(run.length * block, length - logical), unwritten: run.unwritten });
+    }
+    return out;
+  }
+
   async treeUsage(path: string, maxEntries: number): Promise<{ bytes: number; entries: number } | null> {
     const start = await this.volume.lookup(path);
     if (!start || !isDirectory(start)) return null;
@@ -270,6 +316,28 @@ class F2fsFilesystem implements StickFilesystem {
     const inode = await this.volume.lookup(path);
     if (!inode || inode.kind !== 'file') throw new Error(`${path} is not a file`);
     return this.volume.openFile(inode);
+  }
+
+  async fileExtents(path: string, length: number): Promise<FileExtent[]> {
+    const inode = await this.volume.lookup(path);
+    if (!inode || inode.kind !== 'file') throw new Error(`${path} is not a file`);
+    const addresses = await this.volume.blockAddresses(inode);
+    if (addresses.length === 0 && inode.size > 0) throw new Error(`${path} keeps its data inside its inode`);
+    const out: FileExtent[] = [];
+    for (let logical = 0; logical < addresses.length && logical * F2FS_BLOCK < length; logical += 1) {
+      const address = addresses[logical] ?? 0;
+      // 0 = a hole, 0xffffffff = reserved but not yet written: both read as zeros.
+      if (address === 0 || address === 0xffffffff) continue;
+      const last = out.at(-1);
+      const physical = address * F2FS_BLOCK;
+      const size = Math.min(F2FS_BLOCK, length - logical * F2FS_BLOCK);
+      if (last && last.logical + last.length === logical * F2FS_BLOCK && last.physical + last.length === physical) {
+        out[out.length - 1] = { ...last, length: last.length + size };
+      } else {
+        out.push({ logical: logical * F2FS_BLOCK, physical, length: size, unwritten: false });
+      }
+    }
+    return out;
   }
 
   async treeUsage(path: string, maxEntries: number): Promise<{ bytes: number; entries: number } | null> {
