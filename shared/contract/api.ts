@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { IsoReport } from './isoReport';
 import { Drive, DevicePath, ListDrivesOptions } from './drive';
 import { JobId, WriteRequest } from './writeRequest';
+import { UsageReport } from '../usage/usageReport';
 import type { Result } from './result';
 
 /** Paths come from a file picker or a drop; bound them so a hostile page cannot send megabytes. */
@@ -35,6 +36,8 @@ export const apiContract = {
   startWrite: { args: z.tuple([WriteRequest]), result: z.object({ jobId: JobId }) },
   /** Ask the running job to stop at its next safe point; false when no such job runs. */
   cancelJob: { args: z.tuple([JobId]), result: z.boolean() },
+  /** How full each live image's overlay and home are on a written stick (read by the worker). */
+  readUsage: { args: z.tuple([DevicePath]), result: UsageReport },
   /** Flush and power off a written drive so it can be unplugged; says what it did. */
   ejectDrive: { args: z.tuple([DevicePath]), result: z.object({ ejected: z.boolean(), message: z.string() }) },
 } as const;

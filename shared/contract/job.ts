@@ -29,7 +29,15 @@ export const WriteJob = z.strictObject({
   verify: z.boolean(),
 });
 
-export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob]);
+/** Read a stick's usage report (reading a device needs the worker's rights). */
+export const UsageJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('usage'),
+  stick: FilePath,
+});
+
+export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob]);
 export type Job = z.infer<typeof Job>;
 
 /** Messages the parent may send after the job, on the same stdin. */

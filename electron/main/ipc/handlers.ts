@@ -11,6 +11,8 @@ import { StickwrightError } from '../../../shared/errors';
 import { inspectIso } from '../../engine/inspect/inspectIso';
 import { platformCapabilities } from '../platformCapabilities';
 import type { JobRunner, RunningJob } from '../jobs/jobRunner';
+import { jobResult } from '../jobs/jobResult';
+import { UsageReport } from '../../../shared/usage/usageReport';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -81,6 +83,12 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       if (!entry) return false;
       entry.job.cancel();
       return true;
+    },
+
+    readUsage: async (device: string) => {
+      await findDrive(device);
+      const value = await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'usage', stick: device });
+      return UsageReport.parse(value);
     },
 
     ejectDrive: async (device: string) => {

@@ -23,6 +23,9 @@ function fakeHandlers() {
     startWrite: vi.fn(async () => ({ jobId: 'j1' })),
     cancelJob: vi.fn(async () => false),
     ejectDrive: vi.fn(async () => ({ ejected: false, message: 'no' })),
+    readUsage: vi.fn(async () => {
+      throw new StickwrightError('STICK_NOT_FOUND', 'x');
+    }),
   } satisfies ApiHandlers;
 }
 
