@@ -61,7 +61,7 @@ interface XmlDocument {
   readonly documentElement: XmlElement | null;
   getElementsByTagName(tag: string): ArrayLike<XmlElement>;
 }
-interface PackageJson { name: string; version: string; description: string; license?: string; main: string }
+interface PackageJson { name: string; version: string; description: string; license?: string; main: string; scripts: Record<string, string> }
 
 const pkg = JSON.parse(read('package.json')) as PackageJson;
 const INSTALL_DIR = '/opt/Stickwright'; // electron-builder's deb/rpm prefix: /opt/<productName>
@@ -207,6 +207,10 @@ describe('electron-builder.yml', () => {
     expect([Type, Terminal]).toEqual(['Application', 'false']);
     expect(rest).toEqual(config.linux.desktop?.entry);
     expect(rest.GenericName).toBe('Live USB Writer');
+  });
+
+  it('npm run dist builds, then runs electron-builder without publishing', () => {
+    expect(pkg.scripts.dist).toBe('node scripts/build.mjs && electron-builder --publish never');
   });
 
   it.todo('deb/rpm: fpm needs a project homepage (package.json "homepage", or a GitHub "repository") before `npm run dist` can make them');
