@@ -247,7 +247,10 @@ describe('the worker wrapper', () => {
   });
 
   it('is an executable POSIX sh script', async () => {
-    expect(statSync(at(wrapper)).mode & 0o777).toBe(0o755);
+    // Committed as 100755; the checkout's mode then depends on the umask (0755 under 022).
+    const { stdout } = await execa('git', ['ls-files', '--stage', wrapper], { cwd: root });
+    expect(stdout.split(/\s/)[0]).toBe('100755');
+    expect(statSync(at(wrapper)).mode & 0o557).toBe(0o555);
     expect((await execa('sh', ['-n', at(wrapper)], { reject: false })).exitCode).toBe(0);
   });
 });
@@ -321,6 +324,7 @@ describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)',
     for (const file of ['chrome-sandbox', 'LICENSE', 'LICENSES.chromium.html']) writeFileSync(path.join(electronDist, file), '');
     cpSync(at('assets'), path.join(project, 'assets'), { recursive: true });
     cpSync(at('electron-builder.yml'), path.join(project, 'electron-builder.yml'));
+    const { version: electronVersion } = createRequire(import.meta.url)('electron/package.json') as { version: string };
     const { name, version, description, license, main } = pkg;
     writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version, description, license, main, type: 'module' }));
     for (const [file, text] of [
@@ -339,7 +343,7 @@ describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)',
     await build({
       projectDir: project,
       targets: Platform.LINUX.createTarget(['dir']),
-      config: { electronDist, electronVersion: '41.7.1', npmRebuild: false, directories: { output: path.join(work, 'out') } },
+      config: { electronDist, electronVersion, npmRebuild: false, directories: { output: path.join(work, 'out') } },
     });
     unpacked = path.join(work, 'out', 'linux-unpacked');
   }, 120_000);
@@ -355,7 +359,8 @@ describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)',
     expect(JSON.parse(readFileSync(installedPath(`${INSTALL_DIR}/resources/worker/package.json`), 'utf8')).type).toBe('module');
     const wrapper = installedPath(PACKAGED_WORKER_WRAPPER);
     expect(readFileSync(wrapper, 'utf8')).toBe(read('assets/linux/stickwright-worker'));
-    expect(statSync(wrapper).mode & 0o777).toBe(0o755);
+    expect(statSync(wrapper).mode & 0o777).toBe(statSync(at('assets/linux/stickwright-worker')).mode & 0o777);
+    expect(statSync(wrapper).mode & 0o555).toBe(0o555);
   });
 
   it('app.asar holds package.json, its "main" and the page', () => {
