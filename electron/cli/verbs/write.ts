@@ -10,13 +10,13 @@
 // bad command line included. --dry-run --json prints one document, {ok:true,…} or {ok:false,…}.
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import type { PhaseName } from '../../../shared/contract/events';
-import { StickwrightError, type ErrorData } from '../../../shared/errors';
+import { StickwrightError } from '../../../shared/errors';
 import { StickFilesystem, WriteOptions } from '../../../shared/plan/writeOptions';
 import { formatBytes, parseSize } from '../../../shared/units';
 import { newStickIds } from '../../engine/write/stickIds';
-import { writeStick, type WriteRequest, type WriteResult } from '../../engine/write/writeStick';
-import { detachLeftoverLoops, loopDevicesOver } from '../../engine/target/leftoverLoops';
+import type { WriteRequest } from '../../engine/write/writeStick';
+import { asCancelled } from '../../engine/jobs/asCancelled';
+import { guardedWrite } from '../../engine/jobs/guardedWrite';
 import type { ResolvedTarget } from '../../engine/target/resolveTarget';
 import { parseVerbArgs } from '../parseVerbArgs';
 import { formatStickPlan } from '../formatStickPlan';
@@ -119,14 +119,8 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     printer.hooks.onPhase?.('preflight');
     ({ target } = await preflightWrite(request, abort.signal));
     if (target.exists && !values.yes) await confirmErase(target, err, abort);
-    const loopsBefore = new Set(await loopDevicesOver(target.path));
-    let result: WriteResult;
-    try {
-      result = await writeStick(request, printer.hooks, abort.signal);
-    } finally {
-      const leftovers = await detachLeftoverLoops(target.path, loopsBefore);
-      if (leftovers.length) printer.warn(`detached ${leftovers.join(', ')}, left attached to ${target.path} by an interrupted step`);
-    }
+    // The engine's pipeline, with the leftover-loop safety net and cancel mapping the worker uses too.
+    const result = await guardedWrite(request, printer.hooks, abort.signal, { warn: (message) => printer.warn(message), phase: printer.phase });
     printer.result(result);
     return 0;
   } catch (error) {
@@ -135,19 +129,6 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
   } finally {
     for (const name of STOP_SIGNALS) process.off(name, onSignal);
   }
-}
-
-/** Whatever the interrupted step failed with (a child killed by the same Ctrl-C, say), the user
- *  asked to stop: report CANCELLED, keeping what the engine said about the target's state — or,
- *  if it said nothing, what the phase reached tells (only the partition phase starts writing). */
-function asCancelled(error: unknown, target: string, phase: PhaseName | null): StickwrightError {
-  if (error instanceof StickwrightError && error.code === 'CANCELLED') return error;
-  if (error instanceof StickwrightError && 'targetTouched' in error.data) return new StickwrightError('CANCELLED', error.detail, error.data, { cause: error });
-  const detail = error instanceof StickwrightError && error.detail ? `${error.detail}; ` : '';
-  const touched = phase !== null && phase !== 'preflight';
-  const where = touched ? `${target} is incomplete (no partition table) and must be written again` : `nothing was written to ${target}`;
-  const data: ErrorData = { ...(error instanceof StickwrightError ? error.data : {}), targetTouched: touched };
-  return new StickwrightError('CANCELLED', `${detail}${where}`, data, { cause: error });
 }
 
 function describeTarget(target: ResolvedTarget) {

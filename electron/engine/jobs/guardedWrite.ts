@@ -1,0 +1,37 @@
+// writeStick() as every front end runs it (the CLI's `write`, the worker's write job): with the
+// safety net for loop devices an interrupted step left attached to the target, and with a
+// user's cancel reported as CANCELLED and the target's state, whatever the step failed with.
+import type { PhaseName } from '../../../shared/contract/events';
+import { detachLeftoverLoops, loopDevicesOver } from '../target/leftoverLoops';
+import { writeStick, type WriteHooks, type WriteRequest, type WriteResult } from '../write/writeStick';
+import { asCancelled } from './asCancelled';
+
+export interface GuardedWriteOptions {
+  /** Something the user should know now (loop devices that had to be detached). */
+  readonly warn?: (message: string) => void;
+  /** The phase the caller had reached before the engine started (its own preflight). */
+  readonly phase?: PhaseName | null;
+}
+
+export async function guardedWrite(request: WriteRequest, hooks: WriteHooks, signal: AbortSignal, options: GuardedWriteOptions = {}): Promise<WriteResult> {
+  let phase: PhaseName | null = options.phase ?? null;
+  const tracked: WriteHooks = {
+    ...hooks,
+    onPhase: (next) => {
+      phase = next;
+      hooks.onPhase?.(next);
+    },
+  };
+  const loopsBefore = new Set(await loopDevicesOver(request.target));
+  try {
+    try {
+      return await writeStick(request, tracked, signal);
+    } finally {
+      const leftovers = await detachLeftoverLoops(request.target, loopsBefore);
+      if (leftovers.length) options.warn?.(`detached ${leftovers.join(', ')}, left attached to ${request.target} by an interrupted step`);
+    }
+  } catch (error) {
+    if (signal.aborted) throw asCancelled(error, request.target, phase);
+    throw error;
+  }
+}
