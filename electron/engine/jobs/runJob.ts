@@ -1,35 +1,62 @@
-// Runs one validated Job and reports through a sink. Shared by the elevated worker (NDJSON on
-// stdout) and by tests; the CLI calls the same engine functions directly.
+// Runs one validated Job and reports through a sink: the elevated worker's body (NDJSON on
+// stdout). A write goes through the same guarded pipeline as the CLI's `write`.
 import type { Job } from '../../../shared/contract/job';
-import type { WorkerEvent, PhaseName } from '../../../shared/contract/events';
+import type { WorkerEvent, WorkerEventBody, PhaseName } from '../../../shared/contract/events';
 import { ERROR_CATALOG, StickwrightError, toErrorPayload } from '../../../shared/errors';
 import { inspectIso } from '../inspect/inspectIso';
+import { readStickUsage } from '../usage/readStickUsage';
+import type { WriteHooks } from '../write/writeStick';
+import { asCancelled } from './asCancelled';
+import { runWriteJob } from './writeJob';
 
 export type EventSink = (event: WorkerEvent) => void;
 
 /** Runs the job; always ends with exactly one `result` or `error` event. Resolves to the exit code. */
 export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Promise<number> {
-  const common = { v: job.v, jobId: job.id } as const;
+  const send = (body: WorkerEventBody) => emit({ v: job.v, jobId: job.id, ...body } as WorkerEvent);
   let phase: PhaseName | null = null;
   const enter = (next: PhaseName) => {
     if (signal.aborted) throw new StickwrightError('CANCELLED', `before ${next}`);
+    if (next === phase) return; // the engine announcing a phase the job already opened
     phase = next;
-    emit({ ...common, type: 'phase', phase: next });
+    send({ type: 'phase', phase: next });
   };
   try {
     switch (job.kind) {
       case 'inspect': {
         enter('inspect');
         const report = await inspectIso(job.isoPath);
-        emit({ ...common, type: 'result', value: report });
+        send({ type: 'result', value: report });
         return 0;
       }
-      case 'write':
-        throw new StickwrightError('BAD_REQUEST', 'write jobs are not run by the worker yet');
+      case 'write': {
+        // The engine's progress meter already limits itself to ten events a second (and one at
+        // each phase change), which is what a progress bar needs: events pass through as they are.
+        const hooks: WriteHooks = {
+          onPhase: (next) => {
+            if (next === phase) return;
+            phase = next;
+            send({ type: 'phase', phase: next });
+          },
+          onProgress: (p) => send({ type: 'progress', phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, speed: p.speed, eta: p.eta }),
+          onLog: (message) => send({ type: 'log', level: 'info', message }),
+        };
+        enter('preflight');
+        const result = await runWriteJob(job, hooks, signal, (message) => send({ type: 'log', level: 'warn', message }));
+        send({ type: 'result', value: result });
+        return 0;
+      }
+      case 'usage': {
+        // Reading a whole stick needs the worker's rights; only metadata is read.
+        const report = await readStickUsage(job.stick);
+        send({ type: 'result', value: report });
+        return 0;
+      }
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = signal.aborted && job.kind === 'write' ? asCancelled(caught, job.target, phase) : caught;
     const payload = toErrorPayload(error);
-    emit({ ...common, type: 'error', phase, error: payload });
+    send({ type: 'error', phase, error: payload });
     return ERROR_CATALOG[payload.code].exitCode;
   }
 }

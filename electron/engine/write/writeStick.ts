@@ -57,6 +57,9 @@ export interface WriteRequest {
   readonly skipVerify?: boolean;
   /** The passphrase of an encrypted home.img (the plan's home.encrypted). */
   readonly homePassphrase?: Buffer;
+  /** The size the user chose the target at (the app's worker): a target of any other size is
+   *  refused with TARGET_CHANGED before anything is written — a swapped stick. */
+  readonly expectedSize?: number;
 }
 
 export interface WriteHooks {
@@ -81,6 +84,13 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
   const iso = await IsoImage.open(request.isoPath, signal);
   try {
     const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath, mode: 'check' });
+    if (request.expectedSize !== undefined && (target.size !== request.expectedSize || !target.exists)) {
+      throw new StickwrightError('TARGET_CHANGED', `${target.path} is ${target.exists ? `${target.size} bytes` : 'gone'}, not the ${request.expectedSize} bytes chosen`, {
+        path: target.path,
+        expectedSize: request.expectedSize,
+        size: target.exists ? target.size : null,
+      });
+    }
     const result = planWrite(iso.report, target.size, request.options, request.ids ?? newStickIds());
     if (!result.ok) {
       const [first, ...rest] = result.problems;

@@ -1,0 +1,50 @@
+// The job runner's envelope without a write (those need root and fixtures: e2e/worker.test.ts).
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkerEvent } from '../../../shared/contract/events';
+import type { Job } from '../../../shared/contract/job';
+import { runJob } from './runJob';
+
+const writeJob = (target: string): Job => ({
+  v: 1,
+  id: 'unit-1',
+  kind: 'write',
+  isoPath: '/nonexistent/image.iso',
+  target,
+  expectedSize: 2 ** 30,
+  options: { fs: 'ext4', overlaySize: 0, overlayKind: 'auto', homeSize: 0, encryptHome: false, label: 'LIVE' },
+  verify: true,
+});
+
+async function run(job: Job, signal = new AbortController().signal) {
+  const events: WorkerEvent[] = [];
+  const code = await runJob(job, (e) => events.push(e), signal);
+  return { code, events };
+}
+
+describe('runJob (write)', () => {
+  it('a missing target is never created: TARGET_NOT_FOUND in the preflight, exit 4', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sw-runjob-'));
+    try {
+      const { code, events } = await run(writeJob(path.join(dir, 'stick.img')));
+      expect(code).toBe(4);
+      expect(events.map((e) => e.type)).toEqual(['phase', 'error']);
+      expect(events[1]).toMatchObject({ v: 1, jobId: 'unit-1', type: 'error', phase: 'preflight', error: { code: 'TARGET_NOT_FOUND', data: { targetTouched: false } } });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cancelled before it starts: one CANCELLED error saying nothing was written, exit 130', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const { code, events } = await run(writeJob('/nonexistent/stick.img'), abort.signal);
+    expect(code).toBe(130);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'error', phase: null, error: { code: 'CANCELLED', data: { targetTouched: false } } });
+    expect((events[0] as Extract<WorkerEvent, { type: 'error' }>).error.message).toMatch(/nothing was written to \/nonexistent\/stick\.img/);
+  });
+});

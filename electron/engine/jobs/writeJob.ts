@@ -1,0 +1,42 @@
+// A `write` Job as the worker runs it: the same pipeline as `stickwright write`, with what the
+// app asked for turned into an engine request. The worker trusts nothing main checked: the
+// target is resolved and checked again by writeStick's preflight, and a target whose size is not
+// the one the user chose (a swapped stick) is refused before anything is written. A job never
+// creates an image file: the target must exist.
+import { stat } from 'node:fs/promises';
+import type { Job } from '../../../shared/contract/job';
+import type { WriteJobResult } from '../../../shared/contract/writeRequest';
+import { StickwrightError } from '../../../shared/errors';
+import type { WriteHooks } from '../write/writeStick';
+import { guardedWrite } from './guardedWrite';
+
+export type WriteJob = Extract<Job, { kind: 'write' }>;
+
+export async function runWriteJob(job: WriteJob, hooks: WriteHooks, signal: AbortSignal, warn: (message: string) => void): Promise<WriteJobResult> {
+  const exists = await stat(job.target).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => error.code !== 'ENOENT' && error.code !== 'ENOTDIR',
+  );
+  if (!exists) {
+    throw new StickwrightError('TARGET_NOT_FOUND', `${job.target} is gone; nothing was written`, { path: job.target, targetTouched: false });
+  }
+  const homePassphrase = job.passphrase === undefined ? undefined : Buffer.from(job.passphrase, 'utf8');
+  try {
+    const result = await guardedWrite(
+      {
+        isoPath: job.isoPath,
+        target: job.target,
+        options: job.options,
+        expectedSize: job.expectedSize,
+        skipVerify: !job.verify,
+        homePassphrase,
+      },
+      hooks,
+      signal,
+      { warn, phase: 'preflight' },
+    );
+    return { target: result.target, targetKind: result.targetKind, elapsedMs: result.elapsedMs, plan: { ...result.plan } };
+  } finally {
+    homePassphrase?.fill(0);
+  }
+}
