@@ -1,26 +1,44 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../store';
+import { bridge } from '../lib/api';
+import { Stepper } from '../components/Stepper';
 import { ImageStep } from '../steps/ImageStep';
-import { PlatformNotice } from '../components/PlatformNotice';
+import { DriveStep } from '../steps/DriveStep';
+import { PersistenceStep } from '../steps/PersistenceStep';
+import { ReviewStep } from '../steps/ReviewStep';
+import { WriteStep } from '../steps/WriteStep';
+import { DoneStep } from '../steps/DoneStep';
 
 export function App() {
   const loadAppInfo = useAppStore((s) => s.loadAppInfo);
+  const handleJobEvent = useAppStore((s) => s.handleJobEvent);
+  const step = useAppStore((s) => s.step);
   useEffect(() => {
     void loadAppInfo();
   }, [loadAppInfo]);
+  useEffect(() => bridge().onJobEvent(handleJobEvent), [handleJobEvent]);
 
   return (
     <div className="app">
       <header className="app-header">
-        <h1>Stickwright</h1>
-        <p className="tagline">Live USB sticks with persistence</p>
+        <div className="brand">
+          <svg className="brand-mark" viewBox="0 0 24 24" aria-hidden="true">
+            <rect x="8" y="2" width="8" height="6" rx="1" />
+            <rect x="5" y="8" width="14" height="14" rx="3" />
+            <path d="M9.5 15l2 2 3.5-4" />
+          </svg>
+          <h1>Stickwright</h1>
+        </div>
+        <Stepper />
       </header>
-      <main>
-        <ImageStep />
+      <main className="app-main">
+        {step === 'image' && <ImageStep />}
+        {step === 'drive' && <DriveStep />}
+        {step === 'persistence' && <PersistenceStep />}
+        {step === 'review' && <ReviewStep />}
+        {step === 'write' && <WriteStep />}
+        {step === 'done' && <DoneStep />}
       </main>
-      <footer>
-        <PlatformNotice />
-      </footer>
     </div>
   );
 }

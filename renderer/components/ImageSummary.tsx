@@ -20,8 +20,9 @@ const PERSISTENCE: Readonly<Record<IsoReport['layout']['persistence'][number], s
 
 export function ImageSummary({ report }: { readonly report: IsoReport }) {
   const { layout } = report;
+  const firmware = new Set(report.bootConfigs.flatMap((c) => (c.firmware === 'both' ? ['bios', 'uefi'] : [c.firmware])));
   return (
-    <dl className="image-summary" aria-label="Image details">
+    <dl className="facts image-summary" aria-label="Image details">
       <dt>Label</dt>
       <dd>{report.volume.label || '(none)'}</dd>
       <dt>Size</dt>
@@ -30,11 +31,18 @@ export function ImageSummary({ report }: { readonly report: IsoReport }) {
       <dd>{FAMILY[layout.family]}</dd>
       <dt>Persistence</dt>
       <dd>{layout.persistence.length ? layout.persistence.map((p) => PERSISTENCE[p]).join(', ') : 'not supported'}</dd>
+      <dt>Boots with</dt>
+      <dd>
+        {firmware.size
+          ? [...firmware].map((f) => (f === 'bios' ? 'BIOS' : 'UEFI')).join(' and ')
+          : 'no boot configuration found'}
+        {report.bootConfigs.length > 0 && <span className="muted"> ({report.bootConfigs.map((c) => c.path).join(', ')})</span>}
+      </dd>
       {layout.notes.length > 0 && (
         <>
           <dt>Notes</dt>
           <dd>
-            <ul>
+            <ul className="plain-list">
               {layout.notes.map((note) => (
                 <li key={note}>{note}</li>
               ))}
@@ -42,12 +50,6 @@ export function ImageSummary({ report }: { readonly report: IsoReport }) {
           </dd>
         </>
       )}
-      <dt>Boot</dt>
-      <dd>
-        {report.bootConfigs.length
-          ? report.bootConfigs.map((c) => `${c.path} (${c.firmware})`).join(', ')
-          : 'no boot configuration found'}
-      </dd>
     </dl>
   );
 }

@@ -1,13 +1,27 @@
-import { useState, type DragEvent } from 'react';
+import { useMemo, useState, type DragEvent } from 'react';
 import { useAppStore } from '../store';
 import { bridge } from '../lib/api';
+import { plan } from '../lib/planning';
 import { ImageSummary } from '../components/ImageSummary';
 import { ErrorNotice } from '../components/ErrorNotice';
+import { PlanProblems } from '../components/PlanProblems';
+import { PlatformNotice } from '../components/PlatformNotice';
+import { StepFrame } from '../components/StepFrame';
+
+/** A target large enough that only the image itself can be the problem. */
+const ANY_SIZE = 2 ** 40;
 
 /** Step 1: choose an ISO (picker or drop) and show what inspect found. */
 export function ImageStep() {
-  const { isoPath, report, inspecting, imageError, chooseImage } = useAppStore();
+  const { isoPath, report, inspecting, imageError, chooseImage, choices, goTo } = useAppStore();
   const [dragging, setDragging] = useState(false);
+
+  // What the planner says about the image alone (family, boot loaders), whatever the stick.
+  const imageProblems = useMemo(() => {
+    if (!report) return [];
+    const result = plan(report, ANY_SIZE, { ...choices, overlaySize: 0, homeSize: 0, encryptHome: false, overlayFs: false });
+    return result.ok ? [] : result.problems.filter((p) => p.code === 'NO_LIVE_LAYOUT' || p.code === 'FAMILY_NOT_SUPPORTED');
+  }, [report, choices]);
 
   const pick = async () => {
     const result = await bridge().chooseIso();
@@ -19,12 +33,19 @@ export function ImageStep() {
     const file = event.dataTransfer.files[0];
     if (file) void chooseImage(bridge().pathForFile(file));
   };
+  const ready = report !== null && !inspecting && imageProblems.length === 0;
+  const name = isoPath?.split('/').pop();
 
   return (
-    <section aria-labelledby="image-step-title" className="step">
-      <h2 id="image-step-title">1. Image</h2>
+    <StepFrame
+      id="image-step"
+      title="Choose a live image"
+      lead="Stickwright reads the ISO first and tells you what it is and what persistence it supports. Nothing is written yet."
+      next={{ label: 'Next', onClick: () => goTo('drive'), disabled: !ready }}
+      status={!report && !inspecting ? 'Choose an ISO to continue' : undefined}
+    >
       <div
-        className={`drop-zone${dragging ? ' dragging' : ''}`}
+        className={`drop-zone${dragging ? ' dragging' : ''}${report ? ' compact' : ''}`}
         onDragOver={(e) => {
           e.preventDefault();
           setDragging(true);
@@ -32,15 +53,36 @@ export function ImageStep() {
         onDragLeave={() => setDragging(false)}
         onDrop={drop}
       >
-        <p>Drop a live ISO here, or</p>
-        <button type="button" onClick={() => void pick()}>
-          Choose ISO…
+        <svg className="drop-icon" viewBox="0 0 24 24" aria-hidden="true">
+          <circle cx="12" cy="12" r="9" />
+          <circle cx="12" cy="12" r="2.5" />
+        </svg>
+        <div className="drop-text">
+          {name ? (
+            <>
+              <p className="drop-title">{name}</p>
+              <p className="chosen-path">{isoPath}</p>
+            </>
+          ) : (
+            <>
+              <p className="drop-title">Drop a live ISO here</p>
+              <p className="muted">Fedora-style live images get persistence: your changes and files survive a reboot.</p>
+            </>
+          )}
+        </div>
+        <button type="button" className="button secondary" onClick={() => void pick()}>
+          {report || imageError ? 'Choose another ISO…' : 'Choose ISO…'}
         </button>
       </div>
-      {isoPath && <p className="chosen-path">{isoPath}</p>}
-      {inspecting && <p aria-live="polite">Reading the image…</p>}
-      {imageError && <ErrorNotice error={imageError} />}
+      {inspecting && (
+        <p className="inspecting" aria-live="polite">
+          <span className="spinner" aria-hidden="true" /> Reading the image…
+        </p>
+      )}
+      {imageError && <ErrorNotice error={imageError} title="This file cannot be used" />}
       {report && <ImageSummary report={report} />}
-    </section>
+      {imageProblems.length > 0 && <PlanProblems problems={imageProblems} label="Why this image cannot be used" />}
+      {!report && <PlatformNotice />}
+    </StepFrame>
   );
 }

@@ -2,10 +2,18 @@
 import { create } from 'zustand';
 import { createImageSlice, type ImageSlice } from './imageSlice';
 import { createAppInfoSlice, type AppInfoSlice } from './appInfoSlice';
+import { createWizardSlice, type WizardSlice } from './wizardSlice';
+import { createDrivesSlice, type DrivesSlice } from './drivesSlice';
+import { createOptionsSlice, type OptionsSlice } from './optionsSlice';
+import { createWriteSlice, type WriteSlice } from './writeSlice';
 
-export type AppState = ImageSlice & AppInfoSlice;
+export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createImageSlice(...a),
   ...createAppInfoSlice(...a),
+  ...createWizardSlice(...a),
+  ...createDrivesSlice(...a),
+  ...createOptionsSlice(...a),
+  ...createWriteSlice(...a),
 }));

@@ -1,0 +1,318 @@
+// The wizard end to end: the built page in Chromium, the real main-process handlers and the real
+// worker child, writing to loop-device sticks this file makes (and always detaches). One stick
+// made through the wizard is booted twice in QEMU (SeaBIOS, then OVMF) and must persist; the
+// other tests cover cancel, a bad ISO, a too-small drive and hot-plug. Screenshots of every step
+// in light and dark go to docs/screenshots/.
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync, closeSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright';
+import { launchApp, type AppHarness } from './harness/launchApp';
+import { fixtureFile } from './fixtures/fixture';
+import { bootImage } from './qemu/boot';
+import { fsckStick, readPartitions } from './stickChecks';
+
+const GiB = 2 ** 30;
+const MiB = 2 ** 20;
+const SHOTS = path.resolve('docs', 'screenshots');
+
+let scratch: string;
+const loops = new Set<string>();
+const apps = new Set<AppHarness>();
+
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'sw-wizard-'));
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  for (const app of apps) await app.close().catch(() => undefined);
+  for (const loop of loops) spawnSync('losetup', ['--detach', loop]);
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A sparse image file of `bytes`, optionally behind a fresh loop device. */
+function makeStick(name: string, bytes: number): string {
+  const file = path.join(scratch, name);
+  closeSync(openSync(file, 'w'));
+  truncateSync(file, bytes);
+  return file;
+}
+function attach(file: string): string {
+  const loop = execFileSync('losetup', ['--find', '--show', file], { encoding: 'utf8' }).trim();
+  loops.add(loop);
+  return loop;
+}
+function detach(loop: string): void {
+  execFileSync('losetup', ['--detach', loop]);
+  loops.delete(loop);
+}
+/** Loop devices whose backing file is `backing` (the job's own loops sit on the stick's device). */
+function loopsOver(backing: string): string[] {
+  const list = JSON.parse(execFileSync('losetup', ['--list', '--json', '--output', 'NAME,BACK-FILE'], { encoding: 'utf8' }) || '{"loopdevices":[]}') as {
+    loopdevices?: { name: string; 'back-file': string | null }[];
+  };
+  return (list.loopdevices ?? []).filter((l) => (l['back-file'] ?? '').trim() === backing).map((l) => l.name);
+}
+
+async function open(options: Parameters<typeof launchApp>[0]): Promise<AppHarness> {
+  const app = await launchApp(options);
+  apps.add(app);
+  return app;
+}
+async function close(app: AppHarness): Promise<void> {
+  apps.delete(app);
+  await app.close();
+}
+
+/** The same page in light and in dark (prefers-color-scheme), saved as docs/screenshots/<step>-<scheme>.png. */
+async function screenshots(page: Page, step: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(SHOTS, `${step}-${scheme}.png`), animations: 'disabled', caret: 'hide' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 2, name });
+const button = (page: Page, name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+
+/** Image → Drive: the fixture through the stubbed picker. */
+async function chooseImage(page: Page): Promise<void> {
+  await button(page, 'Choose ISO…').click();
+  await page.getByLabel('Image details').getByText('SW-FIXTURE').waitFor({ timeout: 30_000 });
+}
+
+/** Drive step: wait for `device` to be listed, choose it, go on. */
+async function chooseDrive(page: Page, device: string): Promise<void> {
+  const radio = page.getByRole('radio', { name: new RegExp(device.replace(/[/.]/g, '\\$&')) });
+  await radio.waitFor({ timeout: 10_000 });
+  await radio.check();
+  await button(page, 'Next').click();
+  await heading(page, 'Persistence').waitFor();
+}
+
+/** The progress bar's value, or null while indeterminate. */
+async function percent(page: Page): Promise<number | null> {
+  const value = await page.getByRole('progressbar').getAttribute('aria-valuenow');
+  return value === null ? null : Number(value);
+}
+
+describe.concurrent('the wizard', () => {
+  it('walks Image → Done onto a loop-device stick that then boots twice with persistence', async ({ expect }) => {
+    const iso = fixtureFile('liveos', 'image.iso');
+    const image = makeStick('walk.img', 2 * GiB);
+    const loop = attach(image);
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [loop] });
+    const { page } = app;
+    try {
+      // Image: what inspect found; Next only once it is read.
+      await heading(page, 'Choose a live image').waitFor();
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      await chooseImage(page);
+      const details = (await page.getByLabel('Image details').textContent()) ?? '';
+      expect(details).toContain('Fedora-style live image (dracut LiveOS)');
+      expect(details).toMatch(/device-mapper snapshot/);
+      await screenshots(page, 'image');
+      await button(page, 'Next').click();
+
+      // Drive: the loop stick, 2 GiB, nothing selected for us.
+      await heading(page, 'Choose the stick').waitFor();
+      const stick = page.getByRole('radio', { name: new RegExp(loop) });
+      await stick.waitFor({ timeout: 10_000 });
+      expect(await stick.isChecked()).toBe(false);
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      await stick.check();
+      await screenshots(page, 'drive');
+      await button(page, 'Next').click();
+
+      // Persistence: ext4, overlay 512 MiB, home 256 MiB; the bounds come from the planner.
+      await heading(page, 'Persistence').waitFor();
+      await page.getByRole('radio', { name: /^ext4/ }).check();
+      await page.getByLabel('System changes (overlay) in MiB').fill('512');
+      await page.getByLabel('Home folder in MiB').fill('256');
+      const overlayMax = Number(await page.getByRole('slider', { name: 'System changes (overlay)' }).getAttribute('max'));
+      expect(overlayMax).toBeGreaterThan(512);
+      expect(overlayMax).toBeLessThan(2048);
+      expect(await page.getByRole('checkbox', { name: 'Use OverlayFS for the overlay' }).isChecked()).toBe(false);
+      await expect.poll(() => page.getByLabel("How the stick's space is used").textContent()).toContain('Home 256 MiB');
+      // Too much is a problem the moment it is typed, and Next waits for it to be fixed.
+      await page.getByLabel('Home folder in MiB').fill('4096');
+      await expect.poll(() => page.getByLabel('Problems with these choices').textContent()).toContain('TARGET_TOO_SMALL');
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      await page.getByLabel('Home folder in MiB').fill('256');
+      await expect.poll(() => button(page, 'Next').isDisabled()).toBe(false);
+      await screenshots(page, 'persistence');
+      await button(page, 'Next').click();
+
+      // Review: what is erased, what is made; the write button waits for the checkbox.
+      await heading(page, 'Review').waitFor();
+      const erased = (await page.getByLabel('Will be erased').first().textContent()) ?? '';
+      expect(erased).toContain(loop);
+      expect(erased).toContain('2.1 GB');
+      const created = (await page.getByRole('definition').allTextContents()).join('\n');
+      expect(created).toMatch(/ext4 “LIVE”/);
+      expect(created).toContain('512 MiB overlay file (device-mapper snapshot)');
+      expect(created).toContain('256 MiB, not encrypted');
+      expect(created).toContain('BIOS and UEFI');
+      const write = button(page, 'Erase and write');
+      expect(await write.isDisabled()).toBe(true);
+      await page.getByRole('checkbox', { name: `I understand everything on ${loop} will be erased` }).check();
+      expect(await write.isDisabled()).toBe(false);
+      await screenshots(page, 'review');
+      await write.click();
+
+      // Write: phases in words, a progress bar that moves, then Done.
+      await heading(page, `Writing ${loop}`).waitFor();
+      await expect.poll(() => percent(page), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+      await screenshots(page, 'write');
+      await heading(page, 'Your stick is ready').waitFor({ timeout: 180_000 });
+      const summary = (await page.getByLabel('What was made').textContent()) ?? '';
+      expect(summary).toContain('512 MiB overlay file');
+      await button(page, 'Safely eject').click();
+      await expect.poll(() => page.locator('.step-status').textContent()).toContain('virtual stick');
+      await screenshots(page, 'done');
+      const phases = app.events.filter((e) => e.type === 'phase').map((e) => (e.type === 'phase' ? e.phase : null));
+      expect(phases).toEqual(expect.arrayContaining(['preflight', 'partition', 'copy', 'boot', 'flush', 'verify']));
+      expect(app.events.at(-1)?.type).toBe('result');
+      expect(app.calls).toEqual(expect.arrayContaining(['startWrite', 'ejectDrive']));
+    } finally {
+      await close(app);
+      detach(loop);
+    }
+
+    // The stick from outside: two partitions, clean filesystems; then two boots that persist.
+    expect(readPartitions(image)).toHaveLength(2);
+    await fsckStick(image, 'ext4');
+    const first = await bootImage({ image, firmware: 'bios', medium: 'usb', name: 'wizard-1' });
+    const second = await bootImage({ image, firmware: 'uefi', medium: 'usb', name: 'wizard-2' });
+    for (const [n, { report, logPath }] of [first, second].entries()) {
+      const why = `boot ${n + 1}, serial log: ${logPath}`;
+      expect(report.malformed, why).toEqual([]);
+      expect(report.done, why).toBe(true);
+      expect(report.bootCount, why).toBe(n + 1); // kept in the overlay
+      expect(report.mounts['/run/initramfs/live']?.fstype, why).toBe('ext4');
+      expect(report.overlay?.mode, why).toBe('dm-snapshot');
+      expect(report.dm?.state, why).toBe('active');
+      expect(report.dm?.snapshot?.total, why).toBe((512 * MiB) / 512);
+      expect(report.home?.state, why).toBe('mounted');
+      expect(report.home?.source, why).toBe('/run/initramfs/live/LiveOS/home.img');
+      expect(report.homeBootCount, why).toBe(n + 1); // kept in home.img
+    }
+    expect(second.report.persisted.map((p) => p.name), `serial log: ${second.logPath}`).toContain('sw-data-1');
+    await fsckStick(image, 'ext4', { afterBoot: true });
+  });
+
+  it('cancels a running write: CANCELLED, the stick’s state, no loop device left behind', async ({ expect }) => {
+    const iso = fixtureFile('liveos', 'image.iso');
+    const loop = attach(makeStick('cancel.img', 2 * GiB));
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [loop] });
+    const { page } = app;
+    try {
+      await chooseImage(page);
+      await button(page, 'Next').click();
+      await chooseDrive(page, loop);
+      await button(page, 'Next').click();
+      await page.getByRole('checkbox', { name: /I understand everything on/ }).check();
+      await button(page, 'Erase and write').click();
+      await expect.poll(() => app.events.some((e) => e.type === 'progress'), { timeout: 60_000, interval: 50 }).toBe(true);
+      await button(page, 'Cancel').click();
+      await expect.poll(() => page.locator('.phase').textContent(), { timeout: 5_000, interval: 50 }).toBe('Stopping at a safe point…');
+      await heading(page, 'Write cancelled').waitFor({ timeout: 60_000 });
+      const alert = (await page.getByRole('alert').textContent()) ?? '';
+      expect(alert).toContain('CANCELLED');
+      expect(alert).toContain('The operation was cancelled.');
+      expect(alert).not.toMatch(/\bat .*\.(ts|js):\d+/);
+      const state = (await page.getByRole('status', { name: 'State of the stick' }).textContent()) ?? '';
+      expect(state).toMatch(/nothing was written|blank and must be written again/i);
+      expect(await button(page, 'Back to review').isVisible()).toBe(true);
+      await screenshots(page, 'write-cancelled');
+      const last = app.events.at(-1);
+      expect(last?.type === 'error' && last.error.code).toBe('CANCELLED');
+      // The job's own loop devices (over the stick's partitions) are gone; ours is still there.
+      await expect.poll(() => loopsOver(loop), { timeout: 10_000 }).toEqual([]);
+      expect(loopsOver(path.join(scratch, 'cancel.img'))).toEqual([loop]);
+      await button(page, 'Back to review').click();
+      await heading(page, 'Review').waitFor();
+    } finally {
+      await close(app);
+      detach(loop);
+    }
+  });
+
+  it('a file that is not an ISO: the error code and what to do, no stack trace, Next stays disabled', async ({ expect }) => {
+    const bogus = path.join(scratch, 'notes.iso');
+    writeFileSync(bogus, 'These are my shopping notes, not a disk image.\n'.repeat(2000));
+    const app = await open({ pickIsoFile: async () => bogus });
+    const { page } = app;
+    try {
+      await button(page, 'Choose ISO…').click();
+      const alert = page.getByRole('alert');
+      await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toContain('SOURCE_NOT_ISO9660');
+      const text = (await alert.textContent()) ?? '';
+      expect(text).toContain('Choose a live .iso image');
+      expect(text).not.toMatch(/\bat .*\.(ts|js):\d+|Error:|node:internal/);
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      await screenshots(page, 'image-error');
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('a drive too small for the plan is listed disabled, with the reason', async ({ expect }) => {
+    const iso = fixtureFile('liveos', 'image.iso');
+    const small = makeStick('small.img', 64 * MiB);
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [small] });
+    const { page } = app;
+    try {
+      await chooseImage(page);
+      await button(page, 'Next').click();
+      const radio = page.getByRole('radio', { name: new RegExp(small.replace(/[/.]/g, '\\$&')) });
+      await radio.waitFor({ timeout: 10_000 });
+      expect(await radio.isDisabled()).toBe(true);
+      const reason = (await page.locator('.drive.disabled .drive-notes').textContent()) ?? '';
+      expect(reason).toMatch(/Too small: The stick needs at least [\d.]+ MiB .* the target has 64 MiB/);
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      // System drives only after a danger confirmation; "Keep them hidden" is the safe default.
+      await page.getByRole('checkbox', { name: /Show all drives/ }).click();
+      const dialog = page.getByRole('dialog', { name: 'Show system drives?' });
+      await dialog.waitFor();
+      await screenshots(page, 'drive-show-all');
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden' });
+      expect(await page.getByRole('checkbox', { name: /Show all drives/ }).isChecked()).toBe(false);
+      await page.getByRole('checkbox', { name: /Show all drives/ }).click();
+      await dialog.getByRole('button', { name: 'Show all drives' }).click();
+      await expect.poll(() => page.locator('.drive-note.danger').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+      expect(app.calls.filter((c) => c === 'listDrives').length).toBeGreaterThan(1);
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('a stick plugged in while the Drive step is open appears within 2.5 s', async ({ expect }) => {
+    const iso = fixtureFile('liveos', 'image.iso');
+    const devDrives: string[] = [];
+    const app = await open({ pickIsoFile: async () => iso, devDrives });
+    const { page } = app;
+    try {
+      await chooseImage(page);
+      await button(page, 'Next').click();
+      await expect.poll(() => page.locator('.empty-drives').textContent()).toContain('No USB stick found');
+      await screenshots(page, 'drive-empty');
+      const stick = makeStick('hotplug.img', 4 * GiB);
+      devDrives.push(stick);
+      const plugged = Date.now();
+      await page.getByRole('radio', { name: new RegExp(stick.replace(/[/.]/g, '\\$&')) }).waitFor({ timeout: 2_500 });
+      expect(Date.now() - plugged).toBeLessThan(2_500);
+      // Unplugged again: it goes, and a chosen drive that goes is unselected, never replaced.
+      await page.getByRole('radio', { name: new RegExp(stick.replace(/[/.]/g, '\\$&')) }).check();
+      devDrives.pop();
+      await expect.poll(() => page.getByRole('radio').count(), { timeout: 2_500 }).toBe(0);
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+    } finally {
+      await close(app);
+    }
+  });
+});

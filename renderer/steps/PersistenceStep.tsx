@@ -1,0 +1,107 @@
+import { useMemo } from 'react';
+import { useAppStore } from '../store';
+import { useCurrentPlan, usePassphraseProblem } from '../store/selectors';
+import { needsOverlayFs, sizeBounds } from '../lib/planning';
+import { FilesystemChoice } from '../components/FilesystemChoice';
+import { SizeSlider } from '../components/SizeSlider';
+import { SpaceBar } from '../components/SpaceBar';
+import { PlanProblems } from '../components/PlanProblems';
+import { StepFrame } from '../components/StepFrame';
+
+/** Step 3: how much survives a reboot, on which filesystem. Every change is planned at once. */
+export function PersistenceStep() {
+  const s = useAppStore();
+  const { report, selectedDrive: drive, choices, goTo } = s;
+  const result = useCurrentPlan();
+  const passphraseProblem = usePassphraseProblem();
+  const bounds = useMemo(
+    () => (report && drive ? sizeBounds(report, drive.size, choices) : { maxOverlay: 0, maxHome: 0 }),
+    [report, drive, choices],
+  );
+  if (!report || !drive) return null;
+  const forcedOverlayFs = needsOverlayFs(report);
+  const overlayFs = choices.overlaySize > 0 && (forcedOverlayFs || choices.overlayFs);
+  const ok = result?.ok === true && passphraseProblem === null;
+
+  return (
+    <StepFrame
+      id="persistence-step"
+      title="Persistence"
+      lead="What the stick keeps between boots: changes to the system (the overlay) and a separate home folder for your files."
+      back={{ label: 'Back', onClick: () => goTo('drive') }}
+      next={{ label: 'Next', onClick: () => goTo('review'), disabled: !ok }}
+      status={result && !result.ok ? 'Fix the problems above to continue' : passphraseProblem ? 'Set the passphrase to continue' : undefined}
+    >
+      <FilesystemChoice value={choices.fs} onChange={s.setFs} />
+      <div className="sizes">
+        <SizeSlider
+          id="overlay"
+          label="System changes (overlay)"
+          description="Installed programs and settings. When it is full, the live system stops saving changes."
+          value={choices.overlaySize}
+          max={bounds.maxOverlay}
+          offText="Off: changes are lost at power-off"
+          onChange={s.setOverlaySize}
+        />
+        <SizeSlider
+          id="home"
+          label="Home folder"
+          description="Your files, in LiveOS/home.img: kept apart from the system, mounted on /home."
+          value={choices.homeSize}
+          max={bounds.maxHome}
+          offText="Off: no separate home"
+          onChange={s.setHomeSize}
+        />
+      </div>
+      <div className="toggles">
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={overlayFs}
+            disabled={forcedOverlayFs || choices.overlaySize === 0}
+            onChange={(e) => s.setOverlayFs(e.target.checked)}
+            aria-describedby="overlayfs-why"
+          />
+          <span>Use OverlayFS for the overlay</span>
+        </label>
+        <p className="check-help" id="overlayfs-why">
+          {forcedOverlayFs
+            ? 'Chosen for you: this image holds its root filesystem directly (flat), which dracut can only overlay with OverlayFS.'
+            : 'Off: a device-mapper snapshot file of a fixed size, as livecd-iso-to-disk makes. On: changes are kept as files, which can use the free space.'}
+        </p>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={choices.encryptHome && choices.homeSize > 0}
+            disabled={choices.homeSize === 0}
+            onChange={(e) => s.setEncryptHome(e.target.checked)}
+            aria-describedby="encrypt-why"
+          />
+          <span>Encrypt the home folder</span>
+        </label>
+        <p className="check-help" id="encrypt-why">
+          LUKS2: the live system asks for the passphrase at boot. Without it, nobody can read your files; if you forget it, neither can you.
+        </p>
+        {choices.encryptHome && choices.homeSize > 0 && (
+          <div className="passphrase">
+            <label>
+              <span>Passphrase</span>
+              <input type="password" autoComplete="new-password" value={s.passphrase} onChange={(e) => s.setPassphrase(e.target.value, s.passphraseConfirm)} />
+            </label>
+            <label>
+              <span>Repeat passphrase</span>
+              <input type="password" autoComplete="new-password" value={s.passphraseConfirm} onChange={(e) => s.setPassphrase(s.passphrase, e.target.value)} />
+            </label>
+            {passphraseProblem && (
+              <p className="field-problem" role="status">
+                {passphraseProblem}
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+      {result?.ok && <SpaceBar plan={result.plan} />}
+      {result && !result.ok && <PlanProblems problems={result.problems} />}
+    </StepFrame>
+  );
+}

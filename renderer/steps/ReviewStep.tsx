@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { useAppStore } from '../store';
+import { useCurrentPlan } from '../store/selectors';
+import { cleanForDisplay } from '../lib/planning';
+import { formatBytes, formatDriveSize } from '../lib/format';
+import { PlanSummary } from '../components/PlanSummary';
+import { PlanProblems } from '../components/PlanProblems';
+import { StepFrame } from '../components/StepFrame';
+
+/** Step 4: exactly what will be erased and what will be made; nothing happens without the checkbox. */
+export function ReviewStep() {
+  const { selectedDrive: drive, isoPath, goTo, startWrite } = useAppStore();
+  const result = useCurrentPlan();
+  const [confirmed, setConfirmed] = useState(false);
+  if (!drive || !result) return null;
+  const device = cleanForDisplay(drive.device);
+
+  return (
+    <StepFrame
+      id="review-step"
+      title="Review"
+      lead="Check what will be erased and what will be made. This is the last step before the stick is written."
+      back={{ label: 'Back', onClick: () => goTo('persistence') }}
+      next={{ label: `Erase and write`, tone: 'danger', onClick: () => void startWrite(), disabled: !confirmed || !result.ok }}
+      status={confirmed ? undefined : 'Confirm above to write'}
+    >
+      <div className="review">
+        <section className="review-card erase" aria-labelledby="erase-title">
+          <h3 id="erase-title">Will be erased</h3>
+          <dl className="facts" aria-label="Will be erased">
+            <dt>Device</dt>
+            <dd className="mono">{device}</dd>
+            <dt>Description</dt>
+            <dd>{cleanForDisplay(drive.description)}</dd>
+            <dt>Size</dt>
+            <dd>
+              {formatDriveSize(drive.size)} <span className="muted">({formatBytes(drive.size)})</span>
+            </dd>
+            <dt>Mounted</dt>
+            <dd>
+              {drive.mountpoints.length ? (
+                <ul className="plain-list">
+                  {drive.mountpoints.map((m) => (
+                    <li key={m}>{cleanForDisplay(m)}: will be unmounted and erased</li>
+                  ))}
+                </ul>
+              ) : (
+                'Nothing mounted'
+              )}
+            </dd>
+          </dl>
+        </section>
+        <section className="review-card create" aria-labelledby="create-title">
+          <h3 id="create-title">Will be created</h3>
+          {result.ok ? <PlanSummary plan={result.plan} label="Will be created" /> : <PlanProblems problems={result.problems} />}
+          <p className="muted small">From {isoPath?.split('/').pop()}</p>
+        </section>
+      </div>
+      <label className="check confirm">
+        <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
+        <span>I understand everything on {device} will be erased</span>
+      </label>
+    </StepFrame>
+  );
+}
