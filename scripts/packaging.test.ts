@@ -308,12 +308,15 @@ describe('icons', () => {
   });
 });
 
-describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)', () => {
+describe('electron-builder makes the Linux app and the deb and rpm (a stand-in Electron, no fpm)', () => {
   // A throwaway project: this config and the assets, stand-ins for what npm run build makes, and
-  // a fake unpacked Electron; electron-builder copies, packs app.asar and places the resources,
-  // the part of packaging that needs no download.
+  // a fake unpacked Electron. electron-builder copies it, packs app.asar, places the resources,
+  // then prepares the deb and rpm up to the fpm command line and the generated desktop entry,
+  // which effectiveOptionComputed captures (returning true stops it before running fpm, the one
+  // part that needs a download).
   let work = '';
   let unpacked = '';
+  const fpm = new Map<string, { args: string[]; desktop: string }>();
   beforeAll(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'stickwright-pack-'));
     const project = path.join(work, 'project');
@@ -326,7 +329,9 @@ describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)',
     cpSync(at('electron-builder.yml'), path.join(project, 'electron-builder.yml'));
     const { version: electronVersion } = createRequire(import.meta.url)('electron/package.json') as { version: string };
     const { name, version, description, license, main } = pkg;
-    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version, description, license, main, type: 'module' }));
+    // fpm needs a homepage (see the todo above); a stand-in one here.
+    const homepage = 'https://stickwright.invalid/';
+    writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name, version, description, license, main, type: 'module', homepage }));
     for (const [file, text] of [
       ['dist/electron/main.js', '// main\n'],
       ['dist/electron/preload.cjs', '// preload\n'],
@@ -342,8 +347,15 @@ describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)',
     };
     await build({
       projectDir: project,
-      targets: Platform.LINUX.createTarget(['dir']),
+      targets: Platform.LINUX.createTarget(['deb', 'rpm']),
       config: { electronDist, electronVersion, npmRebuild: false, directories: { output: path.join(work, 'out') } },
+      effectiveOptionComputed: (options: unknown) => {
+        if (!Array.isArray(options)) return Promise.resolve(false);
+        const [args, desktopFile] = options as [string[], string];
+        const type = args[args.indexOf('--package') + 1]?.split('.').pop() ?? '?';
+        fpm.set(type, { args, desktop: readFileSync(desktopFile, 'utf8') });
+        return Promise.resolve(true);
+      },
     });
     unpacked = path.join(work, 'out', 'linux-unpacked');
   }, 120_000);
@@ -369,5 +381,32 @@ describe('electron-builder lays out the Linux app (a stand-in Electron, --dir)',
     expect(listed).toEqual(expect.arrayContaining(['/package.json', `/${pkg.main}`, '/dist/electron/preload.cjs', '/renderer/dist/index.html']));
     // Nothing else from dist/: the CLI and the demo are not shipped, the worker is a resource.
     expect(listed.filter((entry) => entry.startsWith('/dist/') && !entry.startsWith('/dist/electron'))).toEqual([]);
+  });
+
+  it('deb and rpm: fpm maps the policy, the AppStream file, the icons and the desktop entry', () => {
+    expect([...fpm.keys()].sort()).toEqual(['deb', 'rpm']);
+    for (const { args } of fpm.values()) {
+      expect(args).toEqual(expect.arrayContaining([
+        'assets/linux/org.stickwright.worker.policy=/usr/share/polkit-1/actions/org.stickwright.worker.policy',
+        `assets/linux/${config.appId}.metainfo.xml=/usr/share/metainfo/${config.appId}.metainfo.xml`,
+        `${unpacked}/=${INSTALL_DIR}`,
+      ]));
+      for (const size of ICON_SIZES) expect(args.some((arg) => arg.endsWith(`=/usr/share/icons/hicolor/${size}x${size}/apps/${config.executableName}.png`))).toBe(true);
+      expect(args.some((arg) => arg.endsWith(`=/usr/share/applications/${config.executableName}.desktop`))).toBe(true);
+    }
+  });
+
+  it('deb and rpm: the generated desktop entry is assets/linux/stickwright.desktop with the full Exec path', async () => {
+    const ours = parseDesktopEntry('assets/linux/stickwright.desktop');
+    for (const [type, { desktop }] of fpm) {
+      const file = path.join(work, `generated-${type}.desktop`);
+      writeFileSync(file, desktop);
+      const generated: DesktopEntry = {};
+      for (const line of desktop.split('\n').slice(1)) if (line.includes('=')) generated[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+      expect(generated).toEqual({ ...ours, Exec: `${INSTALL_DIR}/${ours.Exec}` });
+      const { exitCode, output } = await runTool('desktop-file-validate', 'desktop-file-utils', [file]);
+      expect(output.split('\n').filter((line) => /: (error|warning): /.test(line))).toEqual([]);
+      expect(exitCode).toBe(0);
+    }
   });
 });
