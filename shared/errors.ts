@@ -194,6 +194,16 @@ export const ERROR_CATALOG = {
     summary: 'This overlay cannot be reset offline.',
     hint: 'The detail says why and what to do instead; nothing was changed.',
   },
+  VERIFY_FAILED: {
+    exitCode: EXIT.VERIFY,
+    summary: 'What was written does not check out.',
+    hint: 'The stick may be failing or was unplugged; do not rely on it. Write it again, or try another stick.',
+  },
+  GROW_NOT_POSSIBLE: {
+    exitCode: EXIT.TARGET,
+    summary: 'This overlay cannot be grown offline.',
+    hint: 'The detail says why and what to do instead; nothing was changed.',
+  },
   TARGET_FULL: {
     exitCode: EXIT.WRITE,
     summary: 'The target ran out of space while writing.',

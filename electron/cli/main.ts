@@ -3,6 +3,7 @@ import { toErrorPayload, ERROR_CATALOG, StickwrightError, formatErrorLine } from
 import { inspectVerb } from './verbs/inspect';
 import { usageVerb } from './verbs/usage';
 import { resetOverlayVerb } from './verbs/resetOverlay';
+import { growVerb } from './verbs/grow';
 import { writeVerb } from './verbs/write';
 import { USAGE_TEXT } from './usage';
 import type { Verb } from './verb';
@@ -12,6 +13,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   write: writeVerb,
   usage: usageVerb,
   'reset-overlay': resetOverlayVerb,
+  grow: growVerb,
 };
 
 export async function runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {

@@ -24,6 +24,9 @@ Verbs:
   reset-overlay <disk|image file> [--dir DIR] [--yes] [--json]
                            Discard the system changes of a live image (its overlay starts
                            fresh, as after writing); home.img is kept. Asks unless --yes.
+  grow <disk|image file> --overlay SIZE [--dir DIR] [--yes] [--json]
+                           Grow a dm-snapshot overlay into the stick's free space (ext4
+                           sticks); every change is kept. Asks unless --yes.
 
 Options for every verb:
   --json                   Machine-readable output on stdout (errors too: {"ok":false,"error":…}).

@@ -1,0 +1,92 @@
+// `stickwright grow`: a stick booted once gets a larger dm-snapshot overlay offline; the next boot
+// keeps every change (boot counter 2, the first boot's data still there) and the kernel reports
+// the larger total — the same figure the offline reader gives. Refusals leave the stick as it was.
+import { describe, beforeAll, afterAll, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fixtureFile } from './fixtures/fixture';
+import { bootImage } from './qemu/boot';
+import { fsckStick } from './stickChecks';
+import { UsageReport } from '../shared/usage/usageReport';
+
+const CLI = path.resolve('dist/cli.js');
+const MiB = 2 ** 20;
+let scratch: string;
+beforeAll(() => {
+  scratch = mkdtempSync(path.join(tmpdir(), 'sw-grow-'));
+});
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+function cli(args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function write(stick: string, fs: string): void {
+  const run = cli(['write', '--iso', fixtureFile('liveos', 'image.iso'), '--target', stick, '--size', '1G', '--fs', fs, '--overlay', '256M', '--home', '64M', '--yes', '--json']);
+  if (run.status !== 0) throw new Error(`stickwright write failed (${run.status}): ${run.stdout.split('\n').slice(-3).join('\n')}${run.stderr}`);
+}
+
+function usage(stick: string): UsageReport {
+  const run = cli(['usage', stick, '--json']);
+  if (run.status !== 0) throw new Error(`stickwright usage failed (${run.status}): ${run.stdout}${run.stderr}`);
+  return UsageReport.parse((JSON.parse(run.stdout) as { report: unknown }).report);
+}
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe.concurrent('stickwright grow', () => {
+  it('ext4, OVMF: the grown overlay keeps its changes and the kernel sees the new size', async ({ expect }) => {
+    const stick = path.join(scratch, 'grow-ext4.img');
+    write(stick, 'ext4');
+    const first = await bootImage({ image: stick, firmware: 'uefi', medium: 'usb', name: 'grow-ext4-1' });
+    expect(first.report.dm?.snapshot?.total, first.logPath).toBe(524280);
+    const before = usage(stick).images[0]?.overlay;
+    expect(before).toMatchObject({ kind: 'dm-snapshot', state: 'in-use', allocatedSectors: first.report.dm?.snapshot?.allocated });
+
+    const grown = cli(['grow', stick, '--overlay', '384M', '--yes', '--json']);
+    expect(grown.status, `${grown.stdout}${grown.stderr}`).toBe(0);
+    expect(JSON.parse(grown.stdout)).toMatchObject({ ok: true, result: { dir: 'LiveOS', after: { fileBytes: 384 * MiB, totalSectors: 786432 } } });
+    // Nothing of the store moved: the same allocation, on a larger total.
+    const after = usage(stick).images[0]?.overlay;
+    expect(after).toMatchObject({ kind: 'dm-snapshot', state: 'in-use', allocatedSectors: before?.kind === 'dm-snapshot' ? before.allocatedSectors : -1, totalSectors: 786432 });
+    await fsckStick(stick, 'ext4', { afterBoot: true });
+
+    const second = await bootImage({ image: stick, firmware: 'uefi', medium: 'usb', name: 'grow-ext4-2' });
+    const why = `serial log: ${second.logPath}`;
+    expect(second.report.done, why).toBe(true);
+    expect(second.report.bootCount, why).toBe(2);
+    expect(second.report.persisted.map((p) => p.name), why).toContain('sw-data-1');
+    expect(second.report.dm?.state, why).toBe('active');
+    expect(second.report.dm?.snapshot?.total, why).toBe(786432);
+    const offline = usage(stick).images[0]?.overlay;
+    expect(offline, why).toMatchObject({ allocatedSectors: second.report.dm?.snapshot?.allocated, totalSectors: 786432, metadataSectors: second.report.dm?.snapshot?.metadata });
+    await fsckStick(stick, 'ext4', { afterBoot: true });
+  });
+
+  it('refusals say why and change nothing', async ({ expect }) => {
+    const ext4 = path.join(scratch, 'refuse-ext4.img');
+    const vfat = path.join(scratch, 'refuse-vfat.img');
+    write(ext4, 'ext4');
+    write(vfat, 'vfat');
+    const hashes = [sha256(ext4), sha256(vfat)];
+    const cases: Array<[string[], number, string]> = [
+      [['grow', ext4, '--overlay', '4G', '--yes', '--json'], 4, 'TARGET_TOO_SMALL'],
+      [['grow', ext4, '--overlay', '128M', '--yes', '--json'], 2, 'USAGE'],
+      [['grow', ext4, '--home', '128M', '--yes', '--json'], 4, 'GROW_NOT_POSSIBLE'],
+      [['grow', ext4, '--overlay', '300M', '--json'], 2, 'CONFIRMATION_REQUIRED'],
+      [['grow', vfat, '--overlay', '300M', '--yes', '--json'], 4, 'GROW_NOT_POSSIBLE'],
+      [['grow', ext4, '--overlay', '300M', '--dir', 'Nope', '--yes', '--json'], 2, 'IMAGE_NOT_FOUND'],
+    ];
+    for (const [args, status, code] of cases) {
+      const run = cli(args);
+      expect(run.status, args.join(' ')).toBe(status);
+      expect(JSON.parse(run.stdout), args.join(' ')).toMatchObject({ ok: false, error: { code } });
+    }
+    expect([sha256(ext4), sha256(vfat)]).toEqual(hashes);
+  });
+});
