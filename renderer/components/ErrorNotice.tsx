@@ -14,7 +14,7 @@ export function ErrorNotice({ error, title }: { readonly error: ErrorPayload; re
         </code>
       </div>
       {title && <p className="error-message">{info.summary}</p>}
-      {error.detail && <p className="error-detail">{firstLine(error.detail)}</p>}
+      {error.detail && <p className="error-detail">{capitalise(firstLine(error.detail))}</p>}
       <p className="error-hint">
         <span className="hint-label">What to do: </span>
         {info.hint}
@@ -26,4 +26,8 @@ export function ErrorNotice({ error, title }: { readonly error: ErrorPayload; re
 /** A detail is one sentence from the engine; keep only its first line in case a tool's output crept in. */
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? '').slice(0, 600);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -21,6 +21,7 @@ const PERSISTENCE: Readonly<Record<IsoReport['layout']['persistence'][number], s
 export function ImageSummary({ report }: { readonly report: IsoReport }) {
   const { layout } = report;
   const firmware = new Set(report.bootConfigs.flatMap((c) => (c.firmware === 'both' ? ['bios', 'uefi'] : [c.firmware])));
+  const entries = Math.max(0, ...report.bootConfigs.map((c) => c.entries.length));
   return (
     <dl className="facts image-summary" aria-label="Image details">
       <dt>Label</dt>
@@ -34,9 +35,12 @@ export function ImageSummary({ report }: { readonly report: IsoReport }) {
       <dt>Boots with</dt>
       <dd>
         {firmware.size
-          ? [...firmware].map((f) => (f === 'bios' ? 'BIOS' : 'UEFI')).join(' and ')
+          ? (['bios', 'uefi'] as const)
+              .filter((f) => firmware.has(f))
+              .map((f) => (f === 'bios' ? 'BIOS' : 'UEFI'))
+              .join(' and ')
           : 'no boot configuration found'}
-        {report.bootConfigs.length > 0 && <span className="muted"> ({report.bootConfigs.map((c) => c.path).join(', ')})</span>}
+        {entries > 0 && <span className="muted"> · {entries === 1 ? 'one boot entry' : `${entries} boot entries`}</span>}
       </dd>
       {layout.notes.length > 0 && (
         <>

@@ -13,16 +13,27 @@ export const PHASE_WORDS: Readonly<Record<PhaseName, string>> = {
   inspect: 'Reading the image',
 };
 
-/** The state a failed write left the stick in, from the engine's detail ("…; nothing was written to the target"). */
-export function stickState(detail: string | null, data: Readonly<Record<string, unknown>>): string {
-  const tail = detail?.split('; ').at(-1) ?? '';
-  if (/target|image file|stick/i.test(tail) && detail?.includes('; ')) return capitalise(tail);
-  if (data.targetTouched === false) return 'Nothing was written to the stick: it is as it was.';
-  if (data.targetTouched === true) return 'The stick was wiped but has no partition table: it is blank and must be written again.';
-  return 'Nothing was written to the stick.';
+/**
+ * The state a failed write left the stick in, and what went wrong before it: the engine ends its
+ * detail with the state ("while staging the image; nothing was written to the target").
+ */
+export function stickState(detail: string | null, data: Readonly<Record<string, unknown>>): { state: string; cause: string | null } {
+  const parts = detail?.split('; ') ?? [];
+  const tail = parts.at(-1) ?? '';
+  if (parts.length > 1 && /target|image file|stick/i.test(tail)) return { state: capitalise(tail), cause: parts.slice(0, -1).join('; ') };
+  const cause = detail;
+  if (data.targetTouched === false) return { state: 'Nothing was written to the stick: it is as it was.', cause };
+  if (data.targetTouched === true) return { state: 'The stick was wiped but has no partition table: it is blank and must be written again.', cause };
+  return { state: 'Nothing was written to the stick.', cause };
 }
 
 function capitalise(text: string): string {
   const t = text.trim().replace(/\.?$/, '.');
   return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
+/** The phases a write of this filesystem goes through, in order (writeStick's pipeline). */
+export function expectedPhases(fs: 'ext4' | 'f2fs' | 'vfat'): PhaseName[] {
+  const fill: PhaseName[] = fs === 'ext4' ? ['format', 'copy'] : fs === 'f2fs' ? ['copy', 'format'] : ['copy'];
+  return ['preflight', 'partition', ...fill, 'boot', 'flush', 'verify'];
 }

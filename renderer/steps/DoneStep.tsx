@@ -4,17 +4,18 @@ import { formatDuration } from '../lib/format';
 import { PlanSummary } from '../components/PlanSummary';
 import { StepFrame } from '../components/StepFrame';
 
-/** Step 6: what was made, how long it took, and a safe eject. */
+/** Step 6: what was made, how long it took, how to boot it, and a safe eject. */
 export function DoneStep() {
-  const { written, writeResult, finishedAt, ejectState, ejectMessage, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
+  const { written, finishedAt, ejectState, ejectMessage, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
   if (!written) return null;
   const device = cleanForDisplay(written.drive.device);
-  const seconds = writeResult ? writeResult.elapsedMs / 1000 : ((finishedAt ?? written.startedAt) - written.startedAt) / 1000;
+  // Measured here, from the click on Write to the worker's result: what the person waited.
+  const seconds = ((finishedAt ?? written.startedAt) - written.startedAt) / 1000;
   return (
     <StepFrame
       id="done-step"
       title="Your stick is ready"
-      lead={`${device} was written, flushed and checked in ${formatDuration(seconds)}. It boots with BIOS and UEFI and keeps your changes.`}
+      lead={`${device} was written, flushed and checked in ${formatDuration(seconds)}.`}
       back={{
         label: 'Write another',
         onClick: () => {
@@ -23,7 +24,11 @@ export function DoneStep() {
           goTo('image');
         },
       }}
-      next={{ label: ejectState === 'ejecting' ? 'Ejecting…' : 'Safely eject', onClick: () => void ejectWritten(), disabled: ejectState === 'ejecting' || ejectState === 'ejected' }}
+      next={{
+        label: ejectState === 'ejecting' ? 'Ejecting…' : ejectState === 'ejected' ? 'Ejected' : 'Safely eject',
+        onClick: () => void ejectWritten(),
+        disabled: ejectState === 'ejecting' || ejectState === 'ejected',
+      }}
       status={ejectMessage ? <span className={ejectState === 'failed' ? 'warn-text' : 'ok-text'}>{ejectMessage}</span> : undefined}
     >
       <div className="done-badge" aria-hidden="true">
@@ -31,7 +36,14 @@ export function DoneStep() {
           <path d="M5 12.5l4.5 4.5L19 7.5" />
         </svg>
       </div>
-      {written.plan && <PlanSummary plan={written.plan} label="What was made" />}
+      <div className="done-grid">
+        {written.plan && <PlanSummary plan={written.plan} label="What was made" />}
+        <aside className="next-steps" aria-label="How to use it">
+          <h3>Boot from it</h3>
+          <p>Plug it in, start the computer and pick the USB stick in its boot menu (often F12, F9, F8 or Esc). BIOS and UEFI both work.</p>
+          <p>Changes to the system and files in your home folder stay on the stick from one boot to the next.</p>
+        </aside>
+      </div>
     </StepFrame>
   );
 }

@@ -35,6 +35,7 @@ export function ImageStep() {
   };
   const ready = report !== null && !inspecting && imageProblems.length === 0;
   const name = isoPath?.split('/').pop();
+  const folder = isoPath && name ? isoPath.slice(0, isoPath.length - name.length - 1) || '/' : null;
 
   return (
     <StepFrame
@@ -61,7 +62,9 @@ export function ImageStep() {
           {name ? (
             <>
               <p className="drop-title">{name}</p>
-              <p className="chosen-path">{isoPath}</p>
+              <p className="chosen-path" title={isoPath ?? undefined}>
+                in {folder}
+              </p>
             </>
           ) : (
             <>

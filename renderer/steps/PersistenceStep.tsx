@@ -27,7 +27,7 @@ export function PersistenceStep() {
     <StepFrame
       id="persistence-step"
       title="Persistence"
-      lead="What the stick keeps between boots: changes to the system (the overlay) and a separate home folder for your files."
+      lead="What the stick keeps from one boot to the next, and where."
       back={{ label: 'Back', onClick: () => goTo('drive') }}
       next={{ label: 'Next', onClick: () => goTo('review'), disabled: !ok }}
       status={result && !result.ok ? 'Fix the problems above to continue' : passphraseProblem ? 'Set the passphrase to continue' : undefined}
@@ -37,7 +37,7 @@ export function PersistenceStep() {
         <SizeSlider
           id="overlay"
           label="System changes (overlay)"
-          description="Installed programs and settings. When it is full, the live system stops saving changes."
+          description="Installed programs and settings. When full, changes stop being saved."
           value={choices.overlaySize}
           max={bounds.maxOverlay}
           offText="Off: changes are lost at power-off"
@@ -46,42 +46,48 @@ export function PersistenceStep() {
         <SizeSlider
           id="home"
           label="Home folder"
-          description="Your files, in LiveOS/home.img: kept apart from the system, mounted on /home."
+          description="Your files in /home, kept apart from the system (LiveOS/home.img)."
           value={choices.homeSize}
           max={bounds.maxHome}
           offText="Off: no separate home"
           onChange={s.setHomeSize}
         />
       </div>
+      {result?.ok && <SpaceBar plan={result.plan} />}
+      {result && !result.ok && <PlanProblems problems={result.problems} />}
       <div className="toggles">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={overlayFs}
-            disabled={forcedOverlayFs || choices.overlaySize === 0}
-            onChange={(e) => s.setOverlayFs(e.target.checked)}
-            aria-describedby="overlayfs-why"
-          />
-          <span>Use OverlayFS for the overlay</span>
-        </label>
-        <p className="check-help" id="overlayfs-why">
-          {forcedOverlayFs
-            ? 'Chosen for you: this image holds its root filesystem directly (flat), which dracut can only overlay with OverlayFS.'
-            : 'Off: a device-mapper snapshot file of a fixed size, as livecd-iso-to-disk makes. On: changes are kept as files, which can use the free space.'}
-        </p>
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={choices.encryptHome && choices.homeSize > 0}
-            disabled={choices.homeSize === 0}
-            onChange={(e) => s.setEncryptHome(e.target.checked)}
-            aria-describedby="encrypt-why"
-          />
-          <span>Encrypt the home folder</span>
-        </label>
-        <p className="check-help" id="encrypt-why">
-          LUKS2: the live system asks for the passphrase at boot. Without it, nobody can read your files; if you forget it, neither can you.
-        </p>
+        <div className="toggle">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={overlayFs}
+              disabled={forcedOverlayFs || choices.overlaySize === 0}
+              onChange={(e) => s.setOverlayFs(e.target.checked)}
+              aria-describedby="overlayfs-why"
+            />
+            <span>Use OverlayFS for the overlay</span>
+          </label>
+          <p className="check-help" id="overlayfs-why">
+            {forcedOverlayFs
+              ? 'Chosen for you: this image holds its root filesystem directly (flat), which dracut can only overlay with OverlayFS.'
+              : 'Off: a fixed-size snapshot file, as livecd-iso-to-disk makes. On: changes are kept as plain files.'}
+          </p>
+        </div>
+        <div className="toggle">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={choices.encryptHome && choices.homeSize > 0}
+              disabled={choices.homeSize === 0}
+              onChange={(e) => s.setEncryptHome(e.target.checked)}
+              aria-describedby="encrypt-why"
+            />
+            <span>Encrypt the home folder</span>
+          </label>
+          <p className="check-help" id="encrypt-why">
+            LUKS2, asked for at boot. Without the passphrase nobody can read your files, you included.
+          </p>
+        </div>
         {choices.encryptHome && choices.homeSize > 0 && (
           <div className="passphrase">
             <label>
@@ -100,8 +106,6 @@ export function PersistenceStep() {
           </div>
         )}
       </div>
-      {result?.ok && <SpaceBar plan={result.plan} />}
-      {result && !result.ok && <PlanProblems problems={result.problems} />}
     </StepFrame>
   );
 }

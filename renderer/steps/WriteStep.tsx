@@ -3,16 +3,19 @@ import { PHASE_WORDS, stickState } from '../lib/phases';
 import { cleanForDisplay } from '../lib/planning';
 import { formatBytes, formatDuration, formatSpeed } from '../lib/format';
 import { ProgressBar } from '../components/ProgressBar';
+import { PhaseList } from '../components/PhaseList';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StepFrame } from '../components/StepFrame';
 
 /** Step 5: the write as the worker reports it; Cancel stops at the next safe point. */
 export function WriteStep() {
-  const { writeStatus, phase, progress, cancelRequested, writeError, written, cancelWrite, clearWrite, goTo } = useAppStore();
+  const { writeStatus, phase, phasesSeen, progress, cancelRequested, writeError, written, choices, isoPath, cancelWrite, clearWrite, goTo } = useAppStore();
   const device = written ? cleanForDisplay(written.drive.device) : '';
 
   if (writeStatus === 'failed' && writeError) {
     const cancelled = writeError.code === 'CANCELLED';
+    const { state, cause } = stickState(writeError.detail, writeError.data);
+    const touched = writeError.data.targetTouched === true;
     return (
       <StepFrame
         id="write-step"
@@ -26,11 +29,11 @@ export function WriteStep() {
           },
         }}
       >
-        <div className="notice state-notice" role="status" aria-label="State of the stick">
+        <div className={`notice state-notice${touched ? ' touched' : ''}`} role="status" aria-label="State of the stick">
           <p className="state-title">State of the stick</p>
-          <p>{stickState(writeError.detail, writeError.data)}</p>
+          <p>{state}</p>
         </div>
-        <ErrorNotice error={writeError} />
+        <ErrorNotice error={{ ...writeError, detail: cause }} />
       </StepFrame>
     );
   }
@@ -38,45 +41,45 @@ export function WriteStep() {
   const flushing = phase === 'flush';
   const words = cancelRequested ? 'Stopping at a safe point…' : phase ? PHASE_WORDS[phase] : 'Starting the writer…';
   const percent = progress && progress.bytesTotal > 0 ? Math.min(100, Math.floor((progress.bytesDone / progress.bytesTotal) * 100)) : null;
+  const fs = written?.plan?.partitions[0].fs ?? choices.fs;
 
   return (
     <StepFrame
       id="write-step"
       title={`Writing ${device}`}
-      lead="Keep the stick plugged in. You can cancel: Stickwright stops at the next safe point and says what state the stick is in."
+      lead={`${isoPath?.split('/').pop() ?? 'The image'} onto ${device}. Keep the stick plugged in; if you cancel, Stickwright stops at the next safe point and says what state the stick is in.`}
       next={{ label: cancelRequested ? 'Stopping…' : 'Cancel', tone: 'secondary', onClick: () => void cancelWrite(), disabled: cancelRequested || writeStatus !== 'running' }}
     >
       <div className="write-panel">
-        <p className="phase" aria-live="polite">
-          {words}
-        </p>
-        <ProgressBar
-          label="Write progress"
-          done={progress?.bytesDone ?? 0}
-          total={progress?.bytesTotal ?? 0}
-          valueText={percent === null ? words : `${percent}%, ${words}`}
-        />
-        <dl className="write-figures">
-          <div>
-            <dt>Done</dt>
-            <dd>{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}` : '—'}</dd>
-          </div>
-          <div>
-            <dt>Speed</dt>
-            <dd>{progress && progress.speed > 0 ? formatSpeed(progress.speed) : '—'}</dd>
-          </div>
-          <div>
-            <dt>Time left</dt>
-            <dd>{progress && progress.eta !== null ? formatDuration(progress.eta) : '—'}</dd>
-          </div>
-          <div>
-            <dt>Progress</dt>
-            <dd>{percent === null ? '—' : `${percent}%`}</dd>
-          </div>
-        </dl>
-        {flushing && !cancelRequested && (
-          <p className="muted">The stick is saving what it has been sent. Slow sticks can take minutes here; the figures above stand still meanwhile.</p>
-        )}
+        <div className="write-main">
+          <p className="phase" aria-live="polite">
+            {words}
+          </p>
+          <ProgressBar
+            label="Write progress"
+            done={progress?.bytesDone ?? 0}
+            total={progress?.bytesTotal ?? 0}
+            valueText={percent === null ? words : `${percent}%, ${words}`}
+          />
+          <dl className="write-figures">
+            <div>
+              <dt>Written</dt>
+              <dd>{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}` : '—'}</dd>
+            </div>
+            <div>
+              <dt>Speed</dt>
+              <dd>{progress && progress.speed > 0 ? formatSpeed(progress.speed) : '—'}</dd>
+            </div>
+            <div>
+              <dt>Time left</dt>
+              <dd>{progress && progress.eta !== null ? formatDuration(progress.eta) : '—'}</dd>
+            </div>
+          </dl>
+          {flushing && !cancelRequested && (
+            <p className="muted">The stick is saving what it has been sent. Slow sticks can take minutes here, with the figures standing still.</p>
+          )}
+        </div>
+        <PhaseList fs={fs} seen={phasesSeen} current={phase} stopped={cancelRequested} />
       </div>
     </StepFrame>
   );

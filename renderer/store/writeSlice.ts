@@ -21,6 +21,8 @@ export interface WriteSlice {
   readonly writeStatus: WriteStatus;
   readonly jobId: string | null;
   readonly phase: PhaseName | null;
+  /** Every phase entered so far, in order. */
+  readonly phasesSeen: readonly PhaseName[];
   readonly progress: WriteProgress | null;
   /** Cancel was asked for; the worker stops at its next safe point. */
   readonly cancelRequested: boolean;
@@ -45,6 +47,7 @@ const IDLE = {
   writeStatus: 'idle',
   jobId: null,
   phase: null,
+  phasesSeen: [],
   progress: null,
   cancelRequested: false,
   writeError: null,
@@ -103,10 +106,14 @@ export const createWriteSlice: StateCreator<AppState, [], [], WriteSlice> = (set
     if (writeStatus !== 'running' || event.jobId !== jobId) return;
     switch (event.type) {
       case 'phase':
-        set({ phase: event.phase });
+        set((s) => ({ phase: event.phase, phasesSeen: s.phasesSeen.includes(event.phase) ? s.phasesSeen : [...s.phasesSeen, event.phase] }));
         break;
       case 'progress':
-        set({ phase: event.phase, progress: { bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, speed: event.speed, eta: event.eta } });
+        set((s) => ({
+          phase: event.phase,
+          phasesSeen: s.phasesSeen.includes(event.phase) ? s.phasesSeen : [...s.phasesSeen, event.phase],
+          progress: { bytesDone: event.bytesDone, bytesTotal: event.bytesTotal, speed: event.speed, eta: event.eta },
+        }));
         break;
       case 'log':
         break;
