@@ -45,7 +45,9 @@ export async function runTool(program: string, args: readonly string[], options:
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', MTOOLS_SKIP_CHECK: '1' },
     extendEnv: false,
   });
-  if (result.isCanceled) throw new StickwrightError('CANCELLED', options.what);
+  // A tool killed by the same Ctrl-C that aborted us (the whole process group gets it) failed
+  // because the user asked to stop: that is a cancel, not a tool failure.
+  if (result.isCanceled || (result.failed && options.signal?.aborted)) throw new StickwrightError('CANCELLED', options.what);
   const code = (result as { code?: string }).code;
   if (code === 'ENOENT' || (result.failed && result.exitCode === undefined && /ENOENT/.test(String(result.message ?? "")))) {
     const pkg = PACKAGE_OF[program];
