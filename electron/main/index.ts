@@ -66,7 +66,8 @@ void app.whenReady().then(async () => {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       listDrives: () => listDrives({ platform: process.platform, developmentDrives: () => developmentDrivesFromEnv(process.env, app.isPackaged) }),
-      jobs: workerRunner({ packaged: app.isPackaged, appDir: path.join(here, '..') }),
+      // Packaged: resources/worker/worker.js (extraResources), outside app.asar so Node can run it.
+      jobs: workerRunner({ packaged: app.isPackaged, appDir: app.isPackaged ? path.join(process.resourcesPath, 'worker') : path.join(here, '..') }),
       sendJobEvent: (event) => mainWindow?.webContents.send(JOB_EVENT_CHANNEL, event),
       ejectDrive,
     }),
