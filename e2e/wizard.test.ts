@@ -93,6 +93,41 @@ async function chooseDrive(page: Page, device: string): Promise<void> {
   await heading(page, 'Persistence').waitFor();
 }
 
+/** Controls the accessibility tree shows without a name (Chromium's own computation, via Playwright). */
+async function unnamedControls(page: Page): Promise<string[]> {
+  const tree = await page.locator('body').ariaSnapshot();
+  return tree.split('\n').filter((line) => /^\s*- (button|checkbox|radio|slider|spinbutton|textbox|combobox|link)\b(?! ")/.test(line));
+}
+
+/** Start collecting CSP violations in the page (a style or script the policy blocked). */
+async function watchCsp(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.sample}`));
+  });
+}
+const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+
+/** Press Tab until the focused element's text or label matches `name`; returns how many presses. */
+async function tabTo(page: Page, name: RegExp, max = 25): Promise<number> {
+  for (let i = 1; i <= max; i += 1) {
+    await page.keyboard.press('Tab');
+    const label = await page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      if (!el) return '';
+      return el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? el.textContent ?? '';
+    });
+    if (name.test(label)) return i;
+  }
+  throw new Error(`no control matching ${name} within ${max} tabs`);
+}
+/** The focused element shows a focus ring (an outline that is not "none"). */
+const focusVisible = (page: Page) => page.evaluate(() => {
+  const el = document.activeElement;
+  return el ? getComputedStyle(el).outlineStyle !== 'none' && el.matches(':focus-visible') : false;
+});
+
 /** The progress bar's value, or null while indeterminate. */
 async function percent(page: Page): Promise<number | null> {
   const value = await page.getByRole('progressbar').getAttribute('aria-valuenow');
@@ -107,6 +142,7 @@ describe.concurrent('the wizard', () => {
     const app = await open({ pickIsoFile: async () => iso, devDrives: [loop] });
     const { page } = app;
     try {
+      await watchCsp(page);
       // Image: what inspect found; Next only once it is read.
       await heading(page, 'Choose a live image').waitFor();
       expect(await button(page, 'Next').isDisabled()).toBe(true);
@@ -115,6 +151,7 @@ describe.concurrent('the wizard', () => {
       expect(details).toContain('Fedora-style live image (dracut LiveOS)');
       expect(details).toMatch(/device-mapper snapshot/);
       await screenshots(page, 'image');
+      expect(await unnamedControls(page), 'image').toEqual([]);
       await button(page, 'Next').click();
 
       // Drive: the loop stick, 2 GiB, nothing selected for us.
@@ -125,6 +162,7 @@ describe.concurrent('the wizard', () => {
       expect(await button(page, 'Next').isDisabled()).toBe(true);
       await stick.check();
       await screenshots(page, 'drive');
+      expect(await unnamedControls(page), 'drive').toEqual([]);
       await button(page, 'Next').click();
 
       // Persistence: ext4, overlay 512 MiB, home 256 MiB; the bounds come from the planner.
@@ -144,6 +182,7 @@ describe.concurrent('the wizard', () => {
       await page.getByLabel('Home folder in MiB').fill('256');
       await expect.poll(() => button(page, 'Next').isDisabled()).toBe(false);
       await screenshots(page, 'persistence');
+      expect(await unnamedControls(page), 'persistence').toEqual([]);
       await button(page, 'Next').click();
 
       // Review: what is erased, what is made; the write button waits for the checkbox.
@@ -161,22 +200,26 @@ describe.concurrent('the wizard', () => {
       await page.getByRole('checkbox', { name: `I understand everything on ${loop} will be erased` }).check();
       expect(await write.isDisabled()).toBe(false);
       await screenshots(page, 'review');
+      expect(await unnamedControls(page), 'review').toEqual([]);
       await write.click();
 
       // Write: phases in words, a progress bar that moves, then Done.
       await heading(page, `Writing ${loop}`).waitFor();
       await expect.poll(() => percent(page), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
       await screenshots(page, 'write');
+      expect(await unnamedControls(page), 'write').toEqual([]);
       await heading(page, 'Your stick is ready').waitFor({ timeout: 180_000 });
       const summary = (await page.getByLabel('What was made').textContent()) ?? '';
       expect(summary).toContain('512 MiB overlay file');
       await button(page, 'Safely eject').click();
       await expect.poll(() => page.locator('.step-status').textContent()).toContain('virtual stick');
       await screenshots(page, 'done');
+      expect(await unnamedControls(page), 'done').toEqual([]);
       const phases = app.events.filter((e) => e.type === 'phase').map((e) => (e.type === 'phase' ? e.phase : null));
       expect(phases).toEqual(expect.arrayContaining(['preflight', 'partition', 'copy', 'boot', 'flush', 'verify']));
       expect(app.events.at(-1)?.type).toBe('result');
       expect(app.calls).toEqual(expect.arrayContaining(['startWrite', 'ejectDrive']));
+      expect(await cspViolations(page)).toEqual([]);
     } finally {
       await close(app);
       detach(loop);
@@ -311,6 +354,61 @@ describe.concurrent('the wizard', () => {
       devDrives.pop();
       await expect.poll(() => page.getByRole('radio').count(), { timeout: 2_500 }).toBe(0);
       expect(await button(page, 'Next').isDisabled()).toBe(true);
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('works from the keyboard alone: tab order, visible focus, Enter and Space, arrows in radio groups', async ({ expect }) => {
+    const iso = fixtureFile('liveos', 'image.iso');
+    const stick = makeStick('keyboard.img', 4 * GiB);
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [stick] });
+    const { page } = app;
+    try {
+      await heading(page, 'Choose a live image').waitFor();
+      await tabTo(page, /^Choose ISO…$/);
+      expect(await focusVisible(page)).toBe(true);
+      await page.keyboard.press('Enter');
+      await page.getByLabel('Image details').getByText('SW-FIXTURE').waitFor({ timeout: 30_000 });
+      await tabTo(page, /^Next$/);
+      await page.keyboard.press('Enter');
+      // The new step's title has the focus, so Tab continues inside the step.
+      await heading(page, 'Choose the stick').waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Choose the stick');
+      await tabTo(page, /keyboard\.img/);
+      expect(await focusVisible(page)).toBe(true);
+      await page.keyboard.press('Space');
+      expect(await page.getByRole('radio', { name: /keyboard\.img/ }).isChecked()).toBe(true);
+      // The danger dialog: Space opens it, the safe button has the focus, Escape closes it.
+      await tabTo(page, /Show all drives/);
+      await page.keyboard.press('Space');
+      await page.getByRole('dialog').waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep them hidden');
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await tabTo(page, /^Next$/);
+      await page.keyboard.press('Enter');
+      await heading(page, 'Persistence').waitFor();
+      await tabTo(page, /^ext4/);
+      await page.keyboard.press('ArrowRight');
+      expect(await page.getByRole('radio', { name: /^F2FS/ }).isChecked()).toBe(true);
+      await page.keyboard.press('ArrowLeft');
+      expect(await page.getByRole('radio', { name: /^ext4/ }).isChecked()).toBe(true);
+      await tabTo(page, /^System changes \(overlay\)$/);
+      const before = Number(await page.getByLabel('System changes (overlay) in MiB').inputValue());
+      await page.keyboard.press('ArrowRight');
+      expect(Number(await page.getByLabel('System changes (overlay) in MiB').inputValue())).toBe(before + 16);
+      await tabTo(page, /^Next$/);
+      await page.keyboard.press('Enter');
+      await heading(page, 'Review').waitFor();
+      await tabTo(page, /I understand everything on/);
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Back');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Erase and write');
+      expect(await focusVisible(page)).toBe(true);
+      expect(app.calls).not.toContain('startWrite');
     } finally {
       await close(app);
     }
