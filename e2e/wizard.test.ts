@@ -306,7 +306,8 @@ describe.concurrent('the wizard', () => {
   it('a drive too small for the plan is listed disabled, with the reason', async ({ expect }) => {
     const iso = fixtureFile('liveos', 'image.iso');
     const small = makeStick('small.img', 64 * MiB);
-    const app = await open({ pickIsoFile: async () => iso, devDrives: [small] });
+    const huge = makeStick('huge.img', 256e9); // sparse: no disk space used
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [small, huge] });
     const { page } = app;
     try {
       await chooseImage(page);
@@ -317,6 +318,10 @@ describe.concurrent('the wizard', () => {
       const reason = (await page.locator('.drive.disabled .drive-notes').textContent()) ?? '';
       expect(reason).toMatch(/Too small: The stick needs at least [\d.]+ MiB .* the target has 64 MiB/);
       expect(await button(page, 'Next').isDisabled()).toBe(true);
+      // A very large drive can be chosen, with a question.
+      const large = page.getByRole('radio', { name: /huge\.img/ });
+      expect(await large.isDisabled()).toBe(false);
+      expect(await page.locator('.drive:not(.disabled) .drive-notes').textContent()).toBe('256.0 GB is very large: is this really a USB stick?');
       // System drives only after a danger confirmation; "Keep them hidden" is the safe default.
       await page.getByRole('checkbox', { name: /Show all drives/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Show system drives?' });
@@ -409,6 +414,38 @@ describe.concurrent('the wizard', () => {
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Erase and write');
       expect(await focusVisible(page)).toBe(true);
       expect(app.calls).not.toContain('startWrite');
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('a flat image gets OverlayFS, explained; an encrypted home needs matching passphrases', async ({ expect }) => {
+    const iso = fixtureFile('liveos-flat', 'image.iso');
+    const stick = makeStick('flat.img', 4 * GiB);
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [stick] });
+    const { page } = app;
+    try {
+      await button(page, 'Choose ISO…').click();
+      await page.getByLabel('Image details').waitFor({ timeout: 30_000 });
+      await button(page, 'Next').click();
+      await chooseDrive(page, stick);
+      const overlayFs = page.getByRole('checkbox', { name: 'Use OverlayFS for the overlay' });
+      expect(await overlayFs.isChecked()).toBe(true);
+      expect(await overlayFs.isDisabled()).toBe(true);
+      expect(await page.locator('#overlayfs-why').textContent()).toMatch(/^Chosen for you: .*flat/);
+      await page.getByRole('checkbox', { name: 'Encrypt the home folder' }).check();
+      await page.getByLabel('Passphrase', { exact: true }).fill('correct horse');
+      await page.getByLabel('Repeat passphrase').fill('correct hose');
+      await expect.poll(() => page.locator('.field-problem').textContent()).toBe('The two passphrases differ.');
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      await page.getByLabel('Repeat passphrase').fill('correct horse');
+      await expect.poll(() => button(page, 'Next').isDisabled()).toBe(false);
+      expect(await unnamedControls(page)).toEqual([]);
+      await screenshots(page, 'persistence-flat-encrypted');
+      await button(page, 'Next').click();
+      const created = (await page.getByLabel('Will be created').first().textContent()) ?? '';
+      expect(created).toContain('OverlayFS directory');
+      expect(created).toMatch(/encrypted \(LUKS2\)/);
     } finally {
       await close(app);
     }
