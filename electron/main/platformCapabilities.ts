@@ -7,7 +7,8 @@ export interface Capabilities {
 }
 
 export function platformCapabilities(platform: NodeJS.Platform): Capabilities {
-  // Inspect is pure Node and works on every OS. The writer, the usage viewer and multi-image
-  // sticks are not built yet on any OS; Linux gets each first.
-  return { inspect: true, write: platform === 'linux', usage: false, multiImage: false };
+  // Inspect is pure Node and works on every OS. The writer and the usage viewer (the worker reads
+  // the stick) are Linux-only so far; multi-image sticks are not built yet on any OS. Linux gets
+  // each first.
+  return { inspect: true, write: platform === 'linux', usage: platform === 'linux', multiImage: false };
 }

@@ -8,11 +8,14 @@ import { PersistenceStep } from '../steps/PersistenceStep';
 import { ReviewStep } from '../steps/ReviewStep';
 import { WriteStep } from '../steps/WriteStep';
 import { DoneStep } from '../steps/DoneStep';
+import { StickHealthView } from '../health/StickHealthView';
+import { HealthNavButton } from '../health/HealthNav';
 
 export function App() {
   const loadAppInfo = useAppStore((s) => s.loadAppInfo);
   const handleJobEvent = useAppStore((s) => s.handleJobEvent);
   const step = useAppStore((s) => s.step);
+  const view = useAppStore((s) => s.view);
   useEffect(() => {
     void loadAppInfo();
   }, [loadAppInfo]);
@@ -29,9 +32,10 @@ export function App() {
           </svg>
           <h1>Stickwright</h1>
         </div>
-        <Stepper />
+        {view === 'wizard' && <Stepper />}
+        <HealthNavButton />
       </header>
-      <main className="app-main">
+      <main className="app-main" hidden={view !== 'wizard'}>
         {step === 'image' && <ImageStep />}
         {step === 'drive' && <DriveStep />}
         {step === 'persistence' && <PersistenceStep />}
@@ -39,6 +43,11 @@ export function App() {
         {step === 'write' && <WriteStep />}
         {step === 'done' && <DoneStep />}
       </main>
+      {view === 'health' && (
+        <main className="app-main">
+          <StickHealthView />
+        </main>
+      )}
     </div>
   );
 }

@@ -6,8 +6,9 @@ import { createWizardSlice, type WizardSlice } from './wizardSlice';
 import { createDrivesSlice, type DrivesSlice } from './drivesSlice';
 import { createOptionsSlice, type OptionsSlice } from './optionsSlice';
 import { createWriteSlice, type WriteSlice } from './writeSlice';
+import { createUsageSlice, type UsageSlice } from './usageSlice';
 
-export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice;
+export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice & UsageSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createImageSlice(...a),
@@ -16,4 +17,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createDrivesSlice(...a),
   ...createOptionsSlice(...a),
   ...createWriteSlice(...a),
+  ...createUsageSlice(...a),
 }));

@@ -72,6 +72,8 @@ describe('overlayWarnings', () => {
     expect(warning?.action).toMatch(/rd\.live\.overlay\.reset/);
     const [critical] = overlayWarnings('LiveOS', dm(500_000, 524288));
     expect(critical).toMatchObject({ severity: 'critical', threshold: 95 });
+    // What is left is said in bytes: 24288 sectors of 512 bytes.
+    expect(critical?.message).toBe('The overlay of /LiveOS is 95.3% full (11.9 MiB left).');
   });
 
   it('is critical for an overflowed or invalid overlay whatever the percentage', () => {

@@ -41,7 +41,8 @@ export function overlayWarnings(dir: string, overlay: OverlayUsage | null): Usag
     if (overlay.state === 'overflowed') {
       return [{ ...base, severity: 'critical', threshold: 95, percent: overlay.percent, message: `The overlay of /${dir} is full (${overlay.kernelStatus ?? 'no room left'}): writes to the live system's files fail.`, action: `Save your work to /home or another disk, then ${RESET_HINT}.` }];
     }
-    return levelWarning(base, overlay.allocatedSectors, overlay.totalSectors, overlay.percent, `The overlay of /${dir}`, `When it is full the live system can no longer change its files. Avoid installing or updating packages; save your work to /home, then ${RESET_HINT}.`);
+    // In bytes (sectors × 512): the same level, and the space left said in bytes.
+    return levelWarning(base, overlay.allocatedBytes, overlay.totalBytes, overlay.percent, `The overlay of /${dir}`, `When it is full the live system can no longer change its files. Avoid installing or updating packages; save your work to /home, then ${RESET_HINT}.`);
   }
   if (overlay.kind === 'overlayfs-image') {
     return levelWarning(base, overlay.usedBytes, overlay.capacityBytes, overlay.percent, `The OverlayFS image of /${dir}`, `When it is full the live system can no longer change its files. Delete what you do not need from the live system, or boot with rd.live.overlay.reset to empty it, or write the stick again with a larger --overlay.`);
