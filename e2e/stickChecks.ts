@@ -52,13 +52,12 @@ function onlyUncleanUnmount(output: string): boolean {
 }
 
 /** fsck of the live partition (its fs) and the ESP (FAT); throws with the tool's output on failure. */
-export async function fsckStick(image: string, liveFs: 'ext4' | 'vfat' | 'f2fs', options: { afterBoot?: boolean } = {}): Promise<void> {
+export async function fsckStick(image: string, liveFs: 'ext4' | 'vfat' | 'f2fs', options: { afterBoot?: boolean; withoutEsp?: boolean } = {}): Promise<void> {
   const [live, esp] = readPartitions(image);
-  if (!live || !esp) throw new Error('expected two partitions');
-  for (const [part, fs] of [
-    [live, liveFs],
-    [esp, 'vfat'],
-  ] as const) {
+  if (!live || (!esp && !options.withoutEsp)) throw new Error('expected two partitions');
+  const parts: Array<readonly [StickPartition, string]> = [[live, liveFs]];
+  if (esp) parts.push([esp, 'vfat']);
+  for (const [part, fs] of parts) {
     withPartition(image, part, (device) => {
       const [cmd, ...args] = FSCK[fs] ?? [];
       const run = spawnSync(cmd ?? 'false', [...args, device], { encoding: 'utf8' });
