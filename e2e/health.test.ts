@@ -25,7 +25,10 @@ let iso: string;
 const apps = new Set<AppHarness>();
 
 beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'sw-health-'));
+  // A fixed name, so the screenshots show the same paths from run to run.
+  scratch = path.join(tmpdir(), 'sw-health');
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch);
   iso = fixtureFile('liveos', 'image.iso');
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -211,6 +214,7 @@ describe('the Stick health view', () => {
       expect(text).toContain(overlay.note ?? 'no note');
       expect(text).toContain('128 MiB, ext4 “HOME”');
       expect(text).toContain(`stickwright reset-overlay ${stick} --dir LiveOS`);
+      expect(text).toContain(`stickwright grow ${stick} --overlay 512M --dir LiveOS`);
       expect(text).toContain('not yet in the app');
       expect(await card.getByRole('button').count()).toBe(0); // no pretend actions
 
@@ -300,6 +304,8 @@ describe('the Stick health view', () => {
       const warning = card.getByRole('status').filter({ hasText: 'What to do' });
       expect(await warning.textContent()).toContain(want.warnings[0]?.message);
       expect(await page.getByText('vfat “LIVE” on partition 1').count()).toBe(1);
+      expect(text).toContain(`stickwright reset-overlay ${stick} --dir LiveOS`);
+      expect(text).toContain('Growing in place works on ext4 sticks only for now; this one is vfat');
       await screenshots(page, 'health-livecd', ['light']);
     } finally {
       await close(app);

@@ -2,7 +2,7 @@ import type { ImageUsage, UsageReport, UsageWarning } from '../../shared/usage/u
 import { formatBytes } from '../../shared/units';
 import { UsageBar } from './UsageBar';
 import { UsageWarningNotice } from './UsageWarningNotice';
-import { canResetOffline, homeBar, homeSummary, kernelFigure, overlayBar, overlayKindWords, resetCommand, sectorDetail, stateWords } from './usageWords';
+import { canResetOffline, growAdvice, homeBar, homeSummary, kernelFigure, overlayBar, overlayKindWords, resetCommand, sectorDetail, stateWords } from './usageWords';
 
 /** One live image on the stick: its overlay (with the kernel's own figure), its home, its warnings
  *  and what can be done about them. */
@@ -159,6 +159,7 @@ function ImageActions({ id, report, image }: { readonly id: string; readonly rep
   const overlay = image.overlay;
   if (!overlay) return null;
   const command = resetCommand(report, image.dir);
+  const grow = growAdvice(report, image.dir, overlay);
   return (
     <section className="health-section health-actions" aria-labelledby={`${id}-title`}>
       <h4 id={`${id}-title`}>Actions</h4>
@@ -169,7 +170,9 @@ function ImageActions({ id, report, image }: { readonly id: string; readonly rep
           </p>
           {canResetOffline(overlay) ? (
             <>
-              <p className="muted small">Discards every change the live system made (installed software, settings, files outside /home); home.img is kept. Today, on the command line:</p>
+              <p className="muted small">
+                {overlay.state === 'fresh' ? 'Nothing to reset yet: it holds no changes. When it does, this' : 'This'} discards every change the live system made (installed software, settings, files outside /home); home.img is kept. Today, on the command line:
+              </p>
               <code className="command" aria-label={`Command: ${command}`}>
                 {command}
               </code>
@@ -184,9 +187,12 @@ function ImageActions({ id, report, image }: { readonly id: string; readonly rep
           <p className="action-name">
             Make the overlay bigger <span className="soon-badge">not yet in the app</span>
           </p>
-          <p className="muted small">
-            Not possible in place yet: copy your files off the stick, then write it again with a larger overlay (<code>--overlay</code> on the command line).
-          </p>
+          <p className="muted small">{grow.text}</p>
+          {grow.command && (
+            <code className="command" aria-label={`Command: ${grow.command}`}>
+              {grow.command}
+            </code>
+          )}
         </li>
       </ul>
     </section>

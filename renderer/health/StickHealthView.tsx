@@ -46,7 +46,7 @@ export function StickHealthView() {
         <h2 id="health-title" ref={heading} tabIndex={-1}>
           Stick health
         </h2>
-        <p className="lead">How full each live image’s overlay and home are, read from the stick without mounting it or changing it. For sticks made by Stickwright and by livecd-iso-to-disk.</p>
+        <p className="lead">How full each live image’s overlay and home are, read from the stick without mounting it or changing it. For sticks made by Stickwright and by <span className="nowrap">livecd-iso-to-disk</span>.</p>
 
         {unavailable && (
           <p className="notice warning-notice" role="note">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageReport, type DmSnapshotOverlay, type HomeUsage, type OverlayUsage } from '../../shared/usage/usageReport';
-import { canResetOffline, freeSpaceBar, homeBar, homeSummary, kernelFigure, levelTone, overlayBar, overlayKindWords, resetCommand, sectorDetail, shellWord, stateWords, stickSummary } from './usageWords';
+import { canResetOffline, freeSpaceBar, growAdvice, suggestedGrowSize, homeBar, homeSummary, kernelFigure, levelTone, overlayBar, overlayKindWords, resetCommand, sectorDetail, shellWord, stateWords, stickSummary } from './usageWords';
 
 const MiB = 1024 * 1024;
 
@@ -84,5 +84,16 @@ describe('the health view says what the CLI says', () => {
     expect(canResetOffline(fresh)).toBe(true);
     expect(canResetOffline(null)).toBe(false);
     expect(canResetOffline({ kind: 'overlayfs-dir', path: '/p', workPath: '/w', state: 'in-use', usedBytes: 1, entries: 1, availableBytes: 5, percent: 1, note: null })).toBe(false);
+  });
+
+  it('grow: the command where `stickwright grow` can (dm-snapshot on ext4, not full), else why not', () => {
+    expect(suggestedGrowSize(256 * MiB - 4096, 534 * MiB)).toBe('512M');
+    expect(suggestedGrowSize(512 * MiB, 4096 * MiB)).toBe('1G');
+    expect(suggestedGrowSize(256 * MiB, 100 * MiB)).toBe('304M');
+    expect(suggestedGrowSize(256 * MiB, 20 * MiB)).toBeNull();
+    expect(growAdvice(report(fresh, 'block-device', '/dev/sdb'), 'LiveOS', fresh).command).toBe('sudo stickwright grow /dev/sdb --overlay 512M --dir LiveOS');
+    expect(growAdvice(report(fresh), 'LiveOS', { ...fresh, state: 'overflowed' })).toMatchObject({ command: null, text: expect.stringContaining('Reset it first') });
+    const vfat = report(fresh);
+    expect(growAdvice({ ...vfat, live: { ...vfat.live, fs: 'vfat' } }, 'LiveOS', fresh)).toMatchObject({ command: null, text: expect.stringContaining('ext4 sticks only') });
   });
 });

@@ -133,6 +133,42 @@ export function canResetOffline(overlay: OverlayUsage | null): boolean {
   return overlay !== null && (overlay.kind === 'dm-snapshot' || overlay.kind === 'overlayfs-image');
 }
 
+const MiB = 1024 * 1024;
+/** What `stickwright grow` keeps free on the stick besides the new size (growOverlay.ts). */
+const GROW_MARGIN = 4 * MiB;
+
+/** How to make an image's overlay bigger today: the command when `stickwright grow` can do it, else why not and what to do. */
+export interface GrowAdvice {
+  readonly command: string | null;
+  readonly text: string;
+}
+
+export function growAdvice(report: UsageReport, dir: string, overlay: OverlayUsage): GrowAdvice {
+  const rewrite = 'copy your files off the stick, then write it again with a larger overlay (--overlay).';
+  if (overlay.kind === 'overlayfs-dir') return { command: null, text: 'Nothing to do: an OverlayFS directory already grows into the free space of the stick.' };
+  if (overlay.kind !== 'dm-snapshot') return { command: null, text: `Growing this overlay in place is not supported yet: ${rewrite}` };
+  if (report.live.fs !== 'ext4') return { command: null, text: `Growing in place works on ext4 sticks only for now; this one is ${report.live.fs}: ${rewrite}` };
+  if (overlay.state === 'invalid' || overlay.state === 'overflowed') return { command: null, text: 'A full or invalid overlay cannot be grown: the kernel will not use it again whatever its size. Reset it first, then grow it.' };
+  if (overlay.state === 'unsupported' || overlay.state === 'not-an-overlay') return { command: null, text: `Stickwright cannot grow this file: ${rewrite}` };
+  const size = suggestedGrowSize(overlay.fileBytes, report.live.freeBytes);
+  const free = formatBytes(report.live.freeBytes);
+  if (size === null) return { command: null, text: `The stick has only ${free} free, too little to grow the overlay: delete files on the stick, or ${rewrite}` };
+  const sudo = report.stick.kind === 'block-device' ? 'sudo ' : '';
+  return {
+    command: `${sudo}stickwright grow ${shellWord(report.stick.path)} --overlay ${size} --dir ${shellWord(dir)}`,
+    text: `Every change is kept; the stick’s free space (${free}) shrinks by the difference. Today, on the command line (any size that fits):`,
+  };
+}
+
+/** Twice the overlay, or what half the free space allows, in whole MiB ("512M", "1G"); null when that is no real gain. */
+export function suggestedGrowSize(fileBytes: number, freeBytes: number): string | null {
+  const current = Math.ceil(fileBytes / MiB);
+  const room = Math.floor((freeBytes - GROW_MARGIN) / 2 / MiB);
+  const target = Math.min(current * 2, current + room);
+  if (target < current + 16) return null;
+  return target % 1024 === 0 ? `${target / 1024}G` : `${target}M`;
+}
+
 /** "ext4 “LIVE”, partition 1" for the stick's live filesystem. */
 export function liveFilesystemSummary(report: UsageReport): string {
   const { live } = report;
