@@ -11,6 +11,9 @@ import { fixtureFile } from './fixtures/fixture';
 import { bootImage } from './qemu/boot';
 import { fsckStick } from './stickChecks';
 import { UsageReport } from '../shared/usage/usageReport';
+import { workerRunner } from '../electron/main/jobs/launchWorker';
+import { jobResult } from '../electron/main/jobs/jobResult';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 const CLI = path.resolve('dist/cli.js');
 const MiB = 2 ** 20;
@@ -66,6 +69,21 @@ describe.concurrent('stickwright grow', () => {
     const offline = usage(stick).images[0]?.overlay;
     expect(offline, why).toMatchObject({ allocatedSectors: second.report.dm?.snapshot?.allocated, totalSectors: 786432, metadataSectors: second.report.dm?.snapshot?.metadata });
     await fsckStick(stick, 'ext4', { afterBoot: true });
+  });
+
+  it("the app's way: grow and reset as jobs of the real worker answer with the new report", async ({ expect }) => {
+    const stick = path.join(scratch, 'jobs.img');
+    write(stick, 'ext4');
+    // A private copy of the worker bundle: a concurrent rebuild of dist/ cannot pull it away.
+    const appDir = path.join(scratch, 'worker-app');
+    mkdirSync(appDir, { recursive: true });
+    copyFileSync(path.resolve('dist/worker.js'), path.join(appDir, 'worker.js'));
+    const jobs = workerRunner({ packaged: false, appDir });
+    const grown = UsageReport.parse(await jobResult(jobs, { v: 1, id: 'grow-1', kind: 'grow-overlay', stick, dir: 'LiveOS', size: 300 * MiB }));
+    expect(grown.images[0]?.overlay).toMatchObject({ kind: 'dm-snapshot', fileBytes: 300 * MiB, totalSectors: (300 * MiB) / 512 });
+    const reset = UsageReport.parse(await jobResult(jobs, { v: 1, id: 'reset-1', kind: 'reset-overlay', stick, dir: 'LiveOS' }));
+    expect(reset.images[0]?.overlay).toMatchObject({ state: 'fresh', kernelStatus: '16/614400 16' });
+    await expect(jobResult(jobs, { v: 1, id: 'grow-2', kind: 'grow-overlay', stick, dir: 'LiveOS', size: 100 * MiB })).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   it('refusals say why and change nothing', async ({ expect }) => {

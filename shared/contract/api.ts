@@ -5,6 +5,7 @@ import { IsoReport } from './isoReport';
 import { Drive, DevicePath, ListDrivesOptions } from './drive';
 import { JobId, WriteRequest } from './writeRequest';
 import { UsageReport } from '../usage/usageReport';
+import { LiveDir } from './job';
 import type { Result } from './result';
 
 /** Paths come from a file picker or a drop; bound them so a hostile page cannot send megabytes. */
@@ -38,6 +39,10 @@ export const apiContract = {
   cancelJob: { args: z.tuple([JobId]), result: z.boolean() },
   /** How full each live image's overlay and home are on a written stick (read by the worker). */
   readUsage: { args: z.tuple([DevicePath]), result: UsageReport },
+  /** Reset a live image's overlay (system changes discarded, home kept); the new report. */
+  resetOverlay: { args: z.tuple([DevicePath, LiveDir]), result: UsageReport },
+  /** Grow a live image's dm-snapshot overlay to the given bytes (changes kept); the new report. */
+  growOverlay: { args: z.tuple([DevicePath, LiveDir, z.number().int().positive().max(2 ** 46)]), result: UsageReport },
   /** Flush and power off a written drive so it can be unplugged; says what it did. */
   ejectDrive: { args: z.tuple([DevicePath]), result: z.object({ ejected: z.boolean(), message: z.string() }) },
 } as const;

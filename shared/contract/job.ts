@@ -37,7 +37,29 @@ export const UsageJob = z.strictObject({
   stick: FilePath,
 });
 
-export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob]);
+/** A live image's directory on the stick: one path component, no traversal. */
+export const LiveDir = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a directory name of letters, digits, ".", "_" and "-"');
+
+/** Discard an image's system changes (its overlay starts fresh); home is kept. */
+export const ResetOverlayJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('reset-overlay'),
+  stick: FilePath,
+  dir: LiveDir,
+});
+
+/** Grow an image's dm-snapshot overlay to `size` bytes; every change is kept. */
+export const GrowOverlayJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('grow-overlay'),
+  stick: FilePath,
+  dir: LiveDir,
+  size: z.number().int().positive().max(2 ** 46),
+});
+
+export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob, ResetOverlayJob, GrowOverlayJob]);
 export type Job = z.infer<typeof Job>;
 
 /** Messages the parent may send after the job, on the same stdin. */

@@ -5,6 +5,8 @@ import type { WorkerEvent, WorkerEventBody, PhaseName } from '../../../shared/co
 import { ERROR_CATALOG, StickwrightError, toErrorPayload } from '../../../shared/errors';
 import { inspectIso } from '../inspect/inspectIso';
 import { readStickUsage } from '../usage/readStickUsage';
+import { resetOverlay } from '../maintain/resetOverlay';
+import { growOverlay } from '../maintain/growOverlay';
 import type { WriteHooks } from '../write/writeStick';
 import { asCancelled } from './asCancelled';
 import { runWriteJob } from './writeJob';
@@ -50,6 +52,14 @@ export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Pr
         // Reading a whole stick needs the worker's rights; only metadata is read.
         const report = await readStickUsage(job.stick);
         send({ type: 'result', value: report });
+        return 0;
+      }
+      case 'reset-overlay':
+      case 'grow-overlay': {
+        // Maintenance on a stick not in use; the answer is the stick's report afterwards.
+        if (job.kind === 'reset-overlay') await resetOverlay({ stick: job.stick, dir: job.dir });
+        else await growOverlay({ stick: job.stick, dir: job.dir, size: job.size });
+        send({ type: 'result', value: await readStickUsage(job.stick) });
         return 0;
       }
     }

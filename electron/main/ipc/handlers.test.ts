@@ -152,6 +152,29 @@ describe('startWrite payload validation (T33)', () => {
   });
 });
 
+describe('maintenance actions', () => {
+  it('run as worker jobs on a listed, idle drive; directory names cannot traverse', async () => {
+    const { handlers, started } = setup();
+    for (const dir of ['../etc', 'a/b', '', '.', '..', 'Live OS', '-rf', 'x'.repeat(65)]) {
+      expect(await callApi(handlers, 'resetOverlay', trusted, ['/dev/sdb', dir]), dir).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(await callApi(handlers, 'growOverlay', trusted, ['/dev/sdb', 'LiveOS', -1])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await callApi(handlers, 'growOverlay', trusted, ['/dev/sdb', 'LiveOS', 1.5])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await callApi(handlers, 'resetOverlay', trusted, ['/dev/sdz', 'LiveOS'])).toMatchObject({ ok: false, error: { code: 'TARGET_NOT_FOUND' } });
+    expect(started).toHaveLength(0);
+    // The fake runner never finishes; the job it was given is what the worker would get.
+    void callApi(handlers, 'growOverlay', trusted, ['/dev/sdb', 'F42', 4 * GiB]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started.at(-1)).toMatchObject({ v: 1, kind: 'grow-overlay', stick: '/dev/sdb', dir: 'F42', size: 4 * GiB });
+  });
+
+  it('are refused while the drive is being written', async () => {
+    const { handlers } = setup();
+    await handlers.startWrite({ ...request, verify: true, options: { ...request.options, fs: 'ext4', overlayKind: 'auto', encryptHome: false, label: 'LIVE' } });
+    expect(await callApi(handlers, 'resetOverlay', trusted, ['/dev/sdb', 'LiveOS'])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY' } });
+  });
+});
+
 describe('development drives', () => {
   it('come from STICKWRIGHT_DEV_DRIVES only in an unpackaged build, absolute paths only', () => {
     const env = { STICKWRIGHT_DEV_DRIVES: '/dev/loop7:relative.img::/tmp/stick.img' };

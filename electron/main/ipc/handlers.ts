@@ -39,6 +39,15 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     return drive;
   };
 
+  /** A listed drive no write is running on. */
+  const findIdleDrive = async (device: string): Promise<Drive> => {
+    const drive = await findDrive(device);
+    for (const other of running.values()) {
+      if (other.device === device) throw new StickwrightError('TARGET_BUSY', `${device} is still being written`, { path: device });
+    }
+    return drive;
+  };
+
   return {
     appInfo: async () => ({
       version: deps.version,
@@ -91,11 +100,18 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       return UsageReport.parse(value);
     },
 
+    resetOverlay: async (device: string, dir: string) => {
+      await findIdleDrive(device);
+      return UsageReport.parse(await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'reset-overlay', stick: device, dir }));
+    },
+
+    growOverlay: async (device: string, dir: string, size: number) => {
+      await findIdleDrive(device);
+      return UsageReport.parse(await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'grow-overlay', stick: device, dir, size }));
+    },
+
     ejectDrive: async (device: string) => {
-      await findDrive(device);
-      for (const other of running.values()) {
-        if (other.device === device) throw new StickwrightError('TARGET_BUSY', `${device} is still being written`, { path: device });
-      }
+      await findIdleDrive(device);
       return deps.ejectDrive(device);
     },
   };

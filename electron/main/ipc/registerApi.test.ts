@@ -26,6 +26,12 @@ function fakeHandlers() {
     readUsage: vi.fn(async () => {
       throw new StickwrightError('STICK_NOT_FOUND', 'x');
     }),
+    resetOverlay: vi.fn(async () => {
+      throw new StickwrightError('STICK_NOT_FOUND', 'x');
+    }),
+    growOverlay: vi.fn(async () => {
+      throw new StickwrightError('STICK_NOT_FOUND', 'x');
+    }),
   } satisfies ApiHandlers;
 }
 
