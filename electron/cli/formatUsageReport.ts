@@ -62,6 +62,7 @@ function homeLines(home: HomeUsage | null): string[] {
 export function formatUsageReport(report: UsageReport): string {
   const lines: string[] = [];
   const { stick, live } = report;
+  if (report.source === 'live') lines.push('Mode:          live — this system runs from the stick; its figures come from the kernel (see the first note)');
   lines.push(`Stick:         ${stick.path} (${stick.kind === 'block-device' ? 'device' : 'image file'}, ${sizeAndBytes(stick.size)}, ${stick.partitionTable === 'none' ? 'no partition table' : stick.partitionTable.toUpperCase()})`);
   const where = live.partition === null ? 'whole device' : `partition ${live.partition}`;
   lines.push(`Live fs:       ${live.fs} "${live.label ?? ''}" UUID ${live.uuid ?? '(none)'} on ${where}`);

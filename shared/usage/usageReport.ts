@@ -167,6 +167,9 @@ export const UsageWarning = z.object({
 export type UsageWarning = z.infer<typeof UsageWarning>;
 
 export const UsageReport = z.object({
+  /** 'offline': read from the stick's bytes; 'live': run on a system booted from this stick, the
+   *  running image's figures are the kernel's own (dmsetup status, statfs). */
+  source: z.enum(['offline', 'live']).default('offline'),
   stick: z.object({
     path: z.string(),
     size: bytes,

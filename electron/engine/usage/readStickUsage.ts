@@ -25,6 +25,7 @@ import { isDirectory } from '../fs/ext4/reader/inode';
 import { FilesystemError } from '../fs/filesystemError';
 import { entriesByImage, readBootEntries, type ImageBootEntries } from './bootMenus';
 import { readCowUsage, SNAP_MAGIC, type CowUsage } from './cowStore';
+import { applyLiveBoot, detectLiveBoot } from './liveMode';
 import { openStickFilesystem, probeSignature, type FsSignature, type StickFilesystem } from './stickFilesystem';
 
 const SECTOR = 512;
@@ -54,8 +55,11 @@ export async function readStickUsage(path: string, options: StickUsageOptions = 
     // 4 KiB blocks: filesystem metadata and dm-snapshot chunks are 4 KiB-aligned, so nothing is
     // read twice and nothing much is read that is not needed.
     const source = new CachedByteSource(file, { blockSize: 4096, maxBlocks: 4096 });
-    const report = await readStickUsageFrom(source, { path, kind: file.isBlockDevice ? 'block-device' : 'image-file' });
-    const notes = [...report.notes, ...(file.isBlockDevice ? await mountedNotes(path) : [])];
+    const offline = await readStickUsageFrom(source, { path, kind: file.isBlockDevice ? 'block-device' : 'image-file' });
+    // Booted from this very stick: the running image's figures come from the kernel.
+    const boot = file.isBlockDevice ? await detectLiveBoot(path) : null;
+    const report = boot ? applyLiveBoot(offline, boot) : offline;
+    const notes = [...report.notes, ...(file.isBlockDevice && !boot ? await mountedNotes(path) : [])];
     return { ...report, notes, stats: { bytesRead: source.bytesRead, elapsedMs: Math.round((now() - started) * 10) / 10 } };
   } catch (error) {
     throw toStickError(error, path);
@@ -146,6 +150,7 @@ export async function readStickUsageFrom(source: ByteSource, stick: { path: stri
     images.push(await readImage(fs, dir, bootFor(bootEntries, dir, fs.caseInsensitive), freeBytes, notes));
   }
   return {
+    source: 'offline',
     stick: { path: stick.path, size: source.size, kind: stick.kind, partitionTable: tables.gpt ? 'gpt' : tables.mbr ? 'mbr' : 'none', partitions },
     live: liveUsage,
     images,
