@@ -43,10 +43,10 @@ function run(cmd: string, args: string[], options: { input?: string; env?: NodeJ
   return { code: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }
 
-/** `stickwright write` onto a new 1 GiB image file: ext4, 256 MiB overlay, 128 MiB home. */
-function writeStick(name: string): string {
+/** `stickwright write` onto a new 1 GiB image file: ext4, 256 MiB overlay, 128 MiB home unless `extra` says otherwise. */
+function writeStick(name: string, extra: string[] = []): string {
   const stick = path.join(scratch, name);
-  const result = run(process.execPath, [CLI, 'write', '--iso', iso, '--target', stick, '--size', '1G', '--fs', 'ext4', '--overlay', '256M', '--home', '128M', '--yes', '--json']);
+  const result = run(process.execPath, [CLI, 'write', '--iso', iso, '--target', stick, '--size', '1G', '--fs', 'ext4', '--overlay', '256M', '--home', '128M', ...extra, '--yes', '--json']);
   const last = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { type?: string };
   if (result.code !== 0 || last.type !== 'result') throw new Error(`stickwright write failed (${result.code}): ${result.stdout.slice(-600)}${result.stderr}`);
   return stick;
@@ -307,6 +307,46 @@ describe('the Stick health view', () => {
       expect(text).toContain(`stickwright reset-overlay ${stick} --dir LiveOS`);
       expect(text).toContain('Growing in place works on ext4 sticks only for now; this one is vfat');
       await screenshots(page, 'health-livecd', ['light']);
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('OverlayFS sticks: a directory that grows into the free space, an image on vfat, an encrypted home shown as such', async () => {
+    const passphrase = path.join(scratch, 'passphrase.txt');
+    writeFileSync(passphrase, 'correct horse battery staple\n');
+    const dirStick = writeStick('ovl-dir.img', ['--overlayfs', '--home', '0']);
+    const imageStick = writeStick('ovl-image.img', ['--fs', 'vfat', '--overlayfs', '--home', '64M', '--encrypt-home', '--passphrase-file', passphrase]);
+    const dirWant = cliUsage(dirStick);
+    const imageWant = cliUsage(imageStick);
+    const dirOverlay = dirWant.images[0]?.overlay;
+    const imageOverlay = imageWant.images[0]?.overlay;
+    if (dirOverlay?.kind !== 'overlayfs-dir' || imageOverlay?.kind !== 'overlayfs-image') throw new Error(`unexpected CLI reports: ${dirOverlay?.kind} ${imageOverlay?.kind}`);
+    const app = await open({ devDrives: [dirStick, imageStick] });
+    const { page } = app;
+    try {
+      await openHealth(page);
+      let card = await check(page, dirStick);
+      let text = (await card.textContent()) ?? '';
+      expect(text).toContain('OverlayFS directory');
+      expect(text).toContain(`${dirOverlay.path}/`);
+      expect(text).toContain('None: /home lives in the overlay');
+      expect(text).toContain('already grows into the free space of the stick');
+      expect(text).toContain('cannot be reset offline');
+      expect(await card.getByText('Kernel figure').count()).toBe(0); // a dm-snapshot figure only
+      expect((await meter(card, 'Overlay used')).now).toBe(dirOverlay.percent);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'overlayfs-dir.png'), fullPage: true });
+
+      await page.getByLabel('Stick', { exact: true }).selectOption(imageStick);
+      card = await check(page, imageStick);
+      text = (await card.textContent()) ?? '';
+      expect(text).toContain('OverlayFS image (ext4)');
+      expect(text).toContain('encrypted (luks2), 64 MiB');
+      expect(text).toContain('can be seen only on the live system');
+      expect(await card.getByRole('meter', { name: 'Home used' }).count()).toBe(0);
+      expect(await meter(card, 'Overlay used')).toEqual({ now: imageOverlay.percent, text: `${formatBytes(imageOverlay.usedBytes)} of ${formatBytes(imageOverlay.capacityBytes)} used (${imageOverlay.percent}%)` });
+      expect(text).toContain(`stickwright reset-overlay ${imageStick} --dir LiveOS`);
+      await screenshots(page, 'health-overlayfs', ['dark']);
     } finally {
       await close(app);
     }

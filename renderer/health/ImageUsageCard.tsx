@@ -114,7 +114,7 @@ function OverlaySection({ id, image }: { readonly id: string; readonly image: Im
       {figures ? (
         <UsageBar id={`${id}-bar`} label="Overlay used" figures={figures} kind="overlay" />
       ) : (
-        overlay.kind === 'overlayfs-dir' && <p className="muted">Its size is unknown (too many files to count); it grows into the stick’s free space.</p>
+        overlay.kind === 'overlayfs-dir' && <p className="health-note small">Its size is unknown (too many files to count); it grows into the stick’s free space.</p>
       )}
       {overlay.note && <p className="health-note small">{overlay.note}</p>}
     </section>
@@ -147,7 +147,7 @@ function HomeSection({ id, image }: { readonly id: string; readonly image: Image
       {figures ? (
         <UsageBar id={`${id}-bar`} label="Home used" figures={figures} kind="home" />
       ) : home.encrypted ? (
-        <p className="muted">How full it is can be seen only on the live system, once it is unlocked.</p>
+        <p className="health-note small">How full it is can be seen only on the live system, once it is unlocked.</p>
       ) : null}
       {home.note && <p className="health-note small">{home.note}</p>}
     </section>

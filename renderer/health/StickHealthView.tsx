@@ -62,7 +62,7 @@ export function StickHealthView() {
             {(device === null || !chosen) && <option value="">{drives.length === 0 ? (drivesLoaded ? 'No sticks found' : 'Looking for sticks…') : 'Choose a stick…'}</option>}
             {drives.map((d) => (
               <option key={d.device} value={d.device}>
-                {d.device} — {d.description}, {formatDriveSize(d.size)}
+                {d.device} — {formatDriveSize(d.size)}, {d.description}
               </option>
             ))}
           </select>
