@@ -6,8 +6,9 @@ import { ErrorNotice } from '../components/ErrorNotice';
 import { ShowAllDrivesDialog } from '../components/ShowAllDrivesDialog';
 import { StepFrame } from '../components/StepFrame';
 
-/** How often the list is refreshed while this step is shown: a stick plugged in appears within ~2 s. */
-export const DRIVE_POLL_MS = 1500;
+/** How often the list is refreshed while this step is shown: a stick plugged in appears within ~1–2 s,
+ *  with room for a slow lsblk on a busy machine. */
+export const DRIVE_POLL_MS = 1000;
 
 /** Step 2: choose the stick. System drives hidden unless asked for; too-small drives shown disabled. */
 export function DriveStep() {
