@@ -146,6 +146,10 @@ describe.concurrent('the wizard', () => {
     const app = await open({ pickIsoFile: async () => iso, devDrives });
     const { page } = app;
     try {
+      // The first screen, before anything is chosen: what this build can do.
+      await page.getByRole('note').getByText('can inspect images').waitFor();
+      expect(await button(page, 'Next').isDisabled()).toBe(true);
+      await screenshots(page, 'image-start');
       await chooseImage(page);
       await button(page, 'Next').click();
       await expect.poll(() => page.locator('.empty-drives').textContent()).toContain('No USB stick found');

@@ -3,11 +3,12 @@ import { cleanForDisplay } from '../lib/planning';
 import { formatDuration } from '../lib/format';
 import { PlanSummary } from '../components/PlanSummary';
 import { StepFrame } from '../components/StepFrame';
+import { ErrorNotice } from '../components/ErrorNotice';
 import { CheckHealthButton } from '../health/HealthNav';
 
 /** Step 6: what was made, how long it took, how to boot it, and a safe eject. */
 export function DoneStep() {
-  const { written, finishedAt, ejectState, ejectMessage, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
+  const { written, finishedAt, ejectState, ejectMessage, ejectError, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
   if (!written) return null;
   const device = cleanForDisplay(written.drive.device);
   // Measured here, from the click on Write to the worker's result: what the person waited.
@@ -37,6 +38,7 @@ export function DoneStep() {
           <path d="M5 12.5l4.5 4.5L19 7.5" />
         </svg>
       </div>
+      {ejectError && <ErrorNotice error={ejectError} title="The stick could not be ejected" />}
       <div className="done-grid">
         {written.plan && <PlanSummary plan={written.plan} label="What was made" />}
         <aside className="next-steps" aria-label="How to use it">

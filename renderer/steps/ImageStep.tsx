@@ -46,7 +46,7 @@ export function ImageStep() {
       status={!report && !inspecting ? 'Choose an ISO to continue' : undefined}
     >
       <div
-        className={`drop-zone${dragging ? ' dragging' : ''}${report ? ' compact' : ''}`}
+        className={`drop-zone${dragging ? ' dragging' : ''}${report || imageError ? ' compact' : ''}`}
         onDragOver={(e) => {
           e.preventDefault();
           setDragging(true);
@@ -73,7 +73,7 @@ export function ImageStep() {
             </>
           )}
         </div>
-        <button type="button" className="button secondary" onClick={() => void pick()}>
+        <button type="button" className={`button ${report || imageError ? 'secondary' : 'primary'}`} onClick={() => void pick()}>
           {report || imageError ? 'Choose another ISO…' : 'Choose ISO…'}
         </button>
       </div>

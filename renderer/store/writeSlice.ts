@@ -35,6 +35,8 @@ export interface WriteSlice {
   readonly finishedAt: number | null;
   readonly ejectState: 'idle' | 'ejecting' | 'ejected' | 'failed';
   readonly ejectMessage: string | null;
+  /** Main refused the eject (e.g. TARGET_BUSY): shown as code, message and hint. */
+  readonly ejectError: ErrorPayload | null;
   startWrite: () => Promise<void>;
   cancelWrite: () => Promise<void>;
   handleJobEvent: (event: WorkerEvent) => void;
@@ -57,6 +59,7 @@ const IDLE = {
   finishedAt: null,
   ejectState: 'idle',
   ejectMessage: null,
+  ejectError: null,
 } as const;
 
 /** Events that arrive before startWrite has answered with the job id (the worker can be quick). */
@@ -131,10 +134,10 @@ export const createWriteSlice: StateCreator<AppState, [], [], WriteSlice> = (set
   ejectWritten: async () => {
     const drive = get().written?.drive;
     if (!drive) return;
-    set({ ejectState: 'ejecting', ejectMessage: null });
+    set({ ejectState: 'ejecting', ejectMessage: null, ejectError: null });
     const result = await bridge().ejectDrive(drive.device);
     if (result.ok) set({ ejectState: result.value.ejected ? 'ejected' : 'failed', ejectMessage: result.value.message });
-    else set({ ejectState: 'failed', ejectMessage: `${result.error.code}: ${result.error.hint}` });
+    else set({ ejectState: 'failed', ejectError: result.error });
   },
   clearWrite: () => set({ ...IDLE }),
 });
