@@ -4,7 +4,7 @@
 // same file. Screenshots in light and dark go to docs/screenshots/health-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright';
@@ -15,7 +15,10 @@ import { launchApp, type AppHarness } from './harness/launchApp';
 import { fixtureFile } from './fixtures/fixture';
 import { readPartitions } from './stickChecks';
 
-const CLI = path.resolve('dist/cli.js');
+// Private copies of the CLI and worker bundles (made in beforeAll): a concurrent `npm run build`
+// empties dist/ for a moment, which must not fail a test halfway.
+let CLI = path.resolve('dist/cli.js');
+let workerDir = path.resolve('dist');
 const SHOTS = path.resolve('docs', 'screenshots');
 const ARTIFACTS = path.resolve('test-results', 'health');
 const MiB = 1024 * 1024;
@@ -29,6 +32,13 @@ beforeAll(() => {
   scratch = path.join(tmpdir(), 'sw-health');
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch);
+  const bundles = path.join(scratch, 'bundles');
+  mkdirSync(bundles);
+  writeFileSync(path.join(bundles, 'package.json'), '{"type":"module"}\n');
+  copyFileSync(CLI, path.join(bundles, 'cli.js'));
+  copyFileSync(path.join(workerDir, 'worker.js'), path.join(bundles, 'worker.js'));
+  CLI = path.join(bundles, 'cli.js');
+  workerDir = bundles;
   iso = fixtureFile('liveos', 'image.iso');
   mkdirSync(SHOTS, { recursive: true });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -127,7 +137,7 @@ function livecdStick(name: string, cow: Omit<CowLayoutOptions, 'fileSize'>): str
 }
 
 async function open(options: Parameters<typeof launchApp>[0]): Promise<AppHarness> {
-  const app = await launchApp(options);
+  const app = await launchApp({ ...options, workerDir });
   apps.add(app);
   return app;
 }
@@ -136,7 +146,7 @@ async function close(app: AppHarness): Promise<void> {
   await app.close();
 }
 
-const button = (page: Page, name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
+const button = (page: Page | Locator, name: string | RegExp) => page.getByRole('button', { name, exact: typeof name === 'string' });
 
 /** From the start screen to the health view, through the header button. */
 async function openHealth(page: Page): Promise<void> {
@@ -215,8 +225,10 @@ describe('the Stick health view', () => {
       expect(text).toContain('128 MiB, ext4 “HOME”');
       expect(text).toContain(`stickwright reset-overlay ${stick} --dir LiveOS`);
       expect(text).toContain(`stickwright grow ${stick} --overlay 512M --dir LiveOS`);
-      expect(text).toContain('not yet in the app');
-      expect(await card.getByRole('button').count()).toBe(0); // no pretend actions
+      // Nothing to reset on a fresh overlay; growing is offered, twice the size to start with.
+      expect(await button(card, 'Reset overlay…').isDisabled()).toBe(true);
+      expect(await card.getByLabel('New size').inputValue()).toBe('512');
+      expect(await button(card, 'Grow…').isEnabled()).toBe(true);
 
       // The bars carry the CLI's figures exactly.
       expect(await meter(card, 'Overlay used')).toEqual({ now: overlay.percent, text: `${formatBytes(overlay.allocatedBytes)} of ${formatBytes(overlay.totalBytes)} used (${overlay.percent}%)` });
@@ -235,7 +247,7 @@ describe('the Stick health view', () => {
     }
   });
 
-  it('an overlay 95 % full shows the critical warning and what to do; another stick chosen drops the old report', async () => {
+  it('an overlay 95 % full shows the critical warning and what to do; grown, then reset from the app; another stick chosen drops the old report', async () => {
     const fresh = writeStick('other.img');
     const stick = writeStick('full.img');
     const overlayPath = cliUsage(stick).images[0]?.overlay?.path;
@@ -269,6 +281,41 @@ describe('the Stick health view', () => {
       expect(await card.getByLabel(`dmsetup status figure ${overlay.kernelStatus}`).count()).toBe(1);
       expect(await page.getByText(/^Needs attention now: 1 critical problem\.$/).count()).toBe(1);
       await screenshots(page, 'health-warning');
+
+      // Grow it to 512 MiB: asked first, then the worker's new report, equal to the CLI's.
+      await card.getByLabel('New size').fill('512');
+      await button(page, 'Grow…').click();
+      const growDialog = page.getByRole('dialog', { name: 'Grow the overlay of /LiveOS to 512 MiB?' });
+      await growDialog.waitFor();
+      expect(await growDialog.textContent()).toContain('From 256.0 MiB to 512 MiB. Nothing is lost');
+      await button(page, 'Grow overlay').click();
+      await expect.poll(() => card.getByRole('status').filter({ hasText: 'every change was kept' }).count(), { timeout: 60_000 }).toBe(1);
+      expect(app.calls).toContain('growOverlay');
+      const grown = cliUsage(stick);
+      const grownOverlay = grown.images[0]?.overlay;
+      if (grownOverlay?.kind !== 'dm-snapshot') throw new Error('unexpected CLI report');
+      expect(grownOverlay).toMatchObject({ fileBytes: 512 * MiB, totalSectors: (512 * MiB) / 512, exceptions: options.exceptions });
+      expect(await card.getByLabel(`dmsetup status figure ${grownOverlay.kernelStatus}`).count()).toBe(1);
+      expect((await meter(card, 'Overlay used')).now).toBe(grownOverlay.percent);
+      expect(await card.getByRole('alert').count()).toBe(0); // 48 %: no warning any more
+      expect(grown.warnings).toEqual([]);
+
+      // Reset it: Escape keeps the changes; confirmed, it is fresh again at its new size.
+      await button(page, 'Reset overlay…').click();
+      const resetDialog = page.getByRole('dialog', { name: 'Reset the overlay of /LiveOS?' });
+      await resetDialog.waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keep my changes');
+      await screenshots(page, 'health-reset-confirm', ['light']);
+      await page.keyboard.press('Escape');
+      await resetDialog.waitFor({ state: 'hidden' });
+      expect(app.calls).not.toContain('resetOverlay');
+      await button(page, 'Reset overlay…').click();
+      await button(page, 'Reset overlay').click();
+      await expect.poll(() => card.getByRole('status').filter({ hasText: 'was reset' }).count(), { timeout: 60_000 }).toBe(1);
+      const reset = cliUsage(stick).images[0]?.overlay;
+      expect(reset).toMatchObject({ state: 'fresh', kernelStatus: '16/1048576 16' });
+      expect(await card.getByLabel('dmsetup status figure 16/1048576 16').count()).toBe(1);
+      expect((await card.textContent()) ?? '').toContain('Fresh: no changes stored yet.');
 
       // Another stick: the old report goes at once, the new one is its own.
       await page.getByLabel('Stick', { exact: true }).selectOption(fresh);

@@ -25,6 +25,8 @@ export interface HarnessOptions {
   devDrives?: string[];
   /** Stand-in for "safely eject" (the real one powers off USB drives). */
   ejectDrive?: HandlerDeps['ejectDrive'];
+  /** Where worker.js is; default the repo's dist/ (a test may run a private copy, safe from rebuilds). */
+  workerDir?: string;
 }
 
 export interface AppHarness {
@@ -56,7 +58,7 @@ export async function launchApp(options: HarnessOptions = {}): Promise<AppHarnes
       pickIsoFile: options.pickIsoFile ?? (async () => null),
       listDrives: () => listDrives({ platform: process.platform, developmentDrives: () => devDrives }),
       // The real worker bundle as a child process; the tests run as root, so no pkexec.
-      jobs: workerRunner({ packaged: false, appDir: path.join(repoRoot, 'dist') }),
+      jobs: workerRunner({ packaged: false, appDir: options.workerDir ?? path.join(repoRoot, 'dist') }),
       sendJobEvent: (event) => {
         events.push(event);
         void page.evaluate((e) => (window as unknown as { __stickwrightJobEvent: (e: unknown) => void }).__stickwrightJobEvent(e), event).catch(() => undefined);

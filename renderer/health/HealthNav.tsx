@@ -8,9 +8,10 @@ export function HealthNavButton() {
   const openHealth = useAppStore((s) => s.openHealth);
   const closeHealth = useAppStore((s) => s.closeHealth);
   const writing = useAppStore((s) => s.writeStatus === 'starting' || s.writeStatus === 'running');
+  const maintaining = useAppStore((s) => s.maintaining !== null);
   if (view === 'health') {
     return (
-      <button type="button" className="header-link" onClick={closeHealth}>
+      <button type="button" className="header-link" onClick={closeHealth} disabled={maintaining} title={maintaining ? 'Available when the stick has been changed' : undefined}>
         <WriteIcon />
         Write a stick
       </button>

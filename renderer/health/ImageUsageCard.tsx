@@ -2,7 +2,8 @@ import type { ImageUsage, UsageReport, UsageWarning } from '../../shared/usage/u
 import { formatBytes } from '../../shared/units';
 import { UsageBar } from './UsageBar';
 import { UsageWarningNotice } from './UsageWarningNotice';
-import { canResetOffline, growAdvice, homeBar, homeSummary, kernelFigure, overlayBar, overlayKindWords, resetCommand, sectorDetail, stateWords } from './usageWords';
+import { homeBar, homeSummary, kernelFigure, overlayBar, overlayKindWords, sectorDetail, stateWords } from './usageWords';
+import { OverlayActions } from './OverlayActions';
 
 /** One live image on the stick: its overlay (with the kernel's own figure), its home, its warnings
  *  and what can be done about them. */
@@ -53,7 +54,7 @@ export function ImageUsageCard({ report, image, index }: { readonly report: Usag
         </div>
       )}
 
-      <ImageActions id={`${id}-actions`} report={report} image={image} />
+      <OverlayActions key={`${image.dir}:${image.overlay && 'fileBytes' in image.overlay ? image.overlay.fileBytes : 0}`} id={`${id}-actions`} report={report} image={image} />
     </article>
   );
 }
@@ -150,51 +151,6 @@ function HomeSection({ id, image }: { readonly id: string; readonly image: Image
         <p className="health-note small">How full it is can be seen only on the live system, once it is unlocked.</p>
       ) : null}
       {home.note && <p className="health-note small">{home.note}</p>}
-    </section>
-  );
-}
-
-/** Reset and grow are not in the app yet: say so, and give the command that does it today. */
-function ImageActions({ id, report, image }: { readonly id: string; readonly report: UsageReport; readonly image: ImageUsage }) {
-  const overlay = image.overlay;
-  if (!overlay) return null;
-  const command = resetCommand(report, image.dir);
-  const grow = growAdvice(report, image.dir, overlay);
-  return (
-    <section className="health-section health-actions" aria-labelledby={`${id}-title`}>
-      <h4 id={`${id}-title`}>Actions</h4>
-      <ul className="action-list">
-        <li>
-          <p className="action-name">
-            Reset the overlay <span className="soon-badge">not yet in the app</span>
-          </p>
-          {canResetOffline(overlay) ? (
-            <>
-              <p className="muted small">
-                {overlay.state === 'fresh' ? 'Nothing to reset yet: it holds no changes. When it does, this' : 'This'} discards every change the live system made (installed software, settings, files outside /home); home.img is kept. Today, on the command line:
-              </p>
-              <code className="command" aria-label={`Command: ${command}`}>
-                {command}
-              </code>
-            </>
-          ) : (
-            <p className="muted small">
-              This overlay cannot be reset offline. Boot the stick once with <code>rd.live.overlay.reset</code> added to the kernel command line (press e in the boot menu).
-            </p>
-          )}
-        </li>
-        <li>
-          <p className="action-name">
-            Make the overlay bigger <span className="soon-badge">not yet in the app</span>
-          </p>
-          <p className="muted small">{grow.text}</p>
-          {grow.command && (
-            <code className="command" aria-label={`Command: ${grow.command}`}>
-              {grow.command}
-            </code>
-          )}
-        </li>
-      </ul>
     </section>
   );
 }

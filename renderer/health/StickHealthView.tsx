@@ -27,6 +27,7 @@ export function StickHealthView() {
   const choose = useAppStore((s) => s.chooseHealthDrive);
   const check = useAppStore((s) => s.checkUsage);
   const close = useAppStore((s) => s.closeHealth);
+  const maintaining = useAppStore((s) => s.maintaining);
 
   // Whoever arrives here (header button, Done step, keyboard) lands on the title.
   useEffect(() => heading.current?.focus(), []);
@@ -58,7 +59,7 @@ export function StickHealthView() {
           <label className="health-picker-label" htmlFor="health-drive">
             Stick
           </label>
-          <select id="health-drive" className="health-select" value={device ?? ''} onChange={(e) => choose(e.target.value || null)} disabled={drives.length === 0}>
+          <select id="health-drive" className="health-select" value={device ?? ''} onChange={(e) => choose(e.target.value || null)} disabled={drives.length === 0 || maintaining !== null}>
             {(device === null || !chosen) && <option value="">{drives.length === 0 ? (drivesLoaded ? 'No sticks found' : 'Looking for sticks…') : 'Choose a stick…'}</option>}
             {drives.map((d) => (
               <option key={d.device} value={d.device}>
@@ -66,10 +67,10 @@ export function StickHealthView() {
               </option>
             ))}
           </select>
-          <button type="button" className="button secondary" onClick={() => void refresh()}>
+          <button type="button" className="button secondary" onClick={() => void refresh()} disabled={maintaining !== null}>
             Refresh
           </button>
-          <button type="submit" className="button primary" disabled={!chosen || loading || unavailable}>
+          <button type="submit" className="button primary" disabled={!chosen || loading || unavailable || maintaining !== null}>
             {loading ? 'Checking…' : shownReport ? 'Check again' : 'Check'}
           </button>
         </form>
@@ -88,7 +89,7 @@ export function StickHealthView() {
         </div>
       </div>
       <div className="step-actions">
-        <button type="button" className="button secondary" onClick={close}>
+        <button type="button" className="button secondary" onClick={close} disabled={maintaining !== null}>
           Back to writing
         </button>
         <div className="step-status" aria-live="polite">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageReport, type DmSnapshotOverlay, type HomeUsage, type OverlayUsage } from '../../shared/usage/usageReport';
-import { canResetOffline, freeSpaceBar, growAdvice, suggestedGrowSize, homeBar, homeSummary, kernelFigure, levelTone, overlayBar, overlayKindWords, resetCommand, sectorDetail, shellWord, stateWords, stickSummary } from './usageWords';
+import { canResetOffline, freeSpaceBar, growAdvice, growBounds, suggestedGrowSize, homeBar, homeSummary, kernelFigure, levelTone, overlayBar, overlayKindWords, resetCommand, sectorDetail, shellWord, stateWords, stickSummary } from './usageWords';
 
 const MiB = 1024 * 1024;
 
@@ -91,6 +91,7 @@ describe('the health view says what the CLI says', () => {
     expect(suggestedGrowSize(512 * MiB, 4096 * MiB)).toBe('1G');
     expect(suggestedGrowSize(256 * MiB, 100 * MiB)).toBe('304M');
     expect(suggestedGrowSize(256 * MiB, 20 * MiB)).toBeNull();
+    expect(growBounds(256 * MiB - 4096, 534 * MiB)).toEqual({ minMiB: 257, maxMiB: 785, suggestedMiB: 512 });
     expect(growAdvice(report(fresh, 'block-device', '/dev/sdb'), 'LiveOS', fresh).command).toBe('sudo stickwright grow /dev/sdb --overlay 512M --dir LiveOS');
     expect(growAdvice(report(fresh), 'LiveOS', { ...fresh, state: 'overflowed' })).toMatchObject({ command: null, text: expect.stringContaining('Reset it first') });
     const vfat = report(fresh);

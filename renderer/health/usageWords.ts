@@ -150,23 +150,48 @@ export function growAdvice(report: UsageReport, dir: string, overlay: OverlayUsa
   if (report.live.fs !== 'ext4') return { command: null, text: `Growing in place works on ext4 sticks only for now; this one is ${report.live.fs}: ${rewrite}` };
   if (overlay.state === 'invalid' || overlay.state === 'overflowed') return { command: null, text: 'A full or invalid overlay cannot be grown: the kernel will not use it again whatever its size. Reset it first, then grow it.' };
   if (overlay.state === 'unsupported' || overlay.state === 'not-an-overlay') return { command: null, text: `Stickwright cannot grow this file: ${rewrite}` };
-  const size = suggestedGrowSize(overlay.fileBytes, report.live.freeBytes);
+  const bounds = growBounds(overlay.fileBytes, report.live.freeBytes);
   const free = formatBytes(report.live.freeBytes);
-  if (size === null) return { command: null, text: `The stick has only ${free} free, too little to grow the overlay: delete files on the stick, or ${rewrite}` };
-  const sudo = report.stick.kind === 'block-device' ? 'sudo ' : '';
+  if (bounds === null) return { command: null, text: `The stick has only ${free} free, too little to grow the overlay: delete files on the stick, or ${rewrite}` };
   return {
-    command: `${sudo}stickwright grow ${shellWord(report.stick.path)} --overlay ${size} --dir ${shellWord(dir)}`,
-    text: `Every change is kept; the stick’s free space (${free}) shrinks by the difference. Today, on the command line (any size that fits):`,
+    command: growCommand(report, dir, bounds.suggestedMiB),
+    text: `Every change is kept; the stick’s free space (${free}) shrinks by the difference.`,
   };
 }
 
-/** Twice the overlay, or what half the free space allows, in whole MiB ("512M", "1G"); null when that is no real gain. */
-export function suggestedGrowSize(fileBytes: number, freeBytes: number): string | null {
+/** The sizes an overlay can grow to now, in whole MiB, and the one to offer first. */
+export interface GrowBounds {
+  readonly minMiB: number;
+  readonly maxMiB: number;
+  readonly suggestedMiB: number;
+}
+
+/** From just above the overlay's size to what the free space allows (less grow's margin); the
+ *  suggestion twice the size, or half the free space; null when that is no real gain. */
+export function growBounds(fileBytes: number, freeBytes: number): GrowBounds | null {
   const current = Math.ceil(fileBytes / MiB);
+  const maxMiB = Math.floor((fileBytes + freeBytes - GROW_MARGIN) / MiB);
   const room = Math.floor((freeBytes - GROW_MARGIN) / 2 / MiB);
-  const target = Math.min(current * 2, current + room);
-  if (target < current + 16) return null;
-  return target % 1024 === 0 ? `${target / 1024}G` : `${target}M`;
+  const suggestedMiB = Math.min(current * 2, current + room);
+  if (suggestedMiB < current + 16 || maxMiB < suggestedMiB) return null;
+  return { minMiB: current + 1, maxMiB, suggestedMiB };
+}
+
+/** "512M", "1G": a size as the CLI's --overlay takes it. */
+export function sizeArgument(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024}G` : `${mib}M`;
+}
+
+/** Twice the overlay, or what half the free space allows ("512M", "1G"); null when that is no real gain. */
+export function suggestedGrowSize(fileBytes: number, freeBytes: number): string | null {
+  const bounds = growBounds(fileBytes, freeBytes);
+  return bounds ? sizeArgument(bounds.suggestedMiB) : null;
+}
+
+/** The grow command for a size in MiB. */
+export function growCommand(report: UsageReport, dir: string, mib: number): string {
+  const sudo = report.stick.kind === 'block-device' ? 'sudo ' : '';
+  return `${sudo}stickwright grow ${shellWord(report.stick.path)} --overlay ${sizeArgument(mib)} --dir ${shellWord(dir)}`;
 }
 
 /** "ext4 “LIVE”, partition 1" for the stick's live filesystem. */

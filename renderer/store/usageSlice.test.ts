@@ -95,4 +95,30 @@ describe('usageSlice', () => {
     await store.getState().refreshHealthDrives();
     expect(store.getState().healthDevice).toBeNull();
   });
+
+  it('reset and grow run on the drive the report is about, one at a time, and show the report they answer with', async () => {
+    const { bridge, pending } = fakeBridge([drive('/dev/sdb')]);
+    const after = { stick: { path: '/dev/sdb' }, images: [{ dir: 'LiveOS', overlay: { kind: 'dm-snapshot', fileBytes: 512 * 2 ** 20 } }] } as unknown as UsageReport;
+    let answer: (r: Result<UsageReport>) => void = () => undefined;
+    const growOverlay = vi.fn(() => new Promise<Result<UsageReport>>((resolve) => (answer = resolve)));
+    const resetOverlay = vi.fn(async () => ({ ok: false as const, error: toErrorPayload(new StickwrightError('RESET_NOT_POSSIBLE', 'fragmented')) }));
+    install({ ...bridge, growOverlay, resetOverlay });
+    await store.getState().refreshHealthDrives();
+    void store.getState().checkUsage();
+    pending[0]?.resolve({ ok: true, value: reportFor('/dev/sdb') });
+    await settle();
+    void store.getState().growOverlay('LiveOS', 512 * 2 ** 20);
+    expect(store.getState().maintaining).toEqual({ kind: 'grow', device: '/dev/sdb', dir: 'LiveOS' });
+    void store.getState().resetOverlay('LiveOS'); // refused while the grow runs
+    void store.getState().checkUsage(); // likewise
+    expect(resetOverlay).not.toHaveBeenCalled();
+    expect(bridge.readUsage).toHaveBeenCalledTimes(1);
+    answer({ ok: true, value: after });
+    await settle();
+    expect(growOverlay).toHaveBeenCalledWith('/dev/sdb', 'LiveOS', 512 * 2 ** 20);
+    expect(store.getState()).toMatchObject({ maintaining: null, usageReport: after, maintainOutcome: { kind: 'grow', ok: true, message: 'The overlay of /LiveOS is now 512 MiB; every change was kept.' } });
+    await store.getState().resetOverlay('LiveOS');
+    expect(store.getState().maintainOutcome).toMatchObject({ kind: 'reset', ok: false, error: { code: 'RESET_NOT_POSSIBLE' } });
+    expect(store.getState().usageReport).toBe(after); // a refusal changes nothing shown
+  });
 });

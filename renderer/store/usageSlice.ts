@@ -4,11 +4,21 @@
 import type { StateCreator } from 'zustand';
 import type { Drive } from '../../shared/contract/drive';
 import { toErrorPayload, type ErrorPayload } from '../../shared/errors';
+import type { Result } from '../../shared/contract/result';
+import { formatBytes } from '../../shared/units';
 import type { UsageReport } from '../../shared/usage/usageReport';
 import { bridge } from '../lib/api';
 import type { AppState } from './index';
 
 export type AppView = 'wizard' | 'health';
+
+/** Reset (changes discarded, home kept) or grow (changes kept) a live image's overlay. */
+export type MaintainKind = 'reset' | 'grow';
+export interface MaintainTarget {
+  readonly kind: MaintainKind;
+  readonly device: string;
+  readonly dir: string;
+}
 
 export interface UsageSlice {
   readonly view: AppView;
@@ -25,6 +35,10 @@ export interface UsageSlice {
   readonly usageError: ErrorPayload | null;
   /** The device the report or the error is about. */
   readonly usageDevice: string | null;
+  /** A reset or grow the worker is running (one at a time). */
+  readonly maintaining: MaintainTarget | null;
+  /** How the last one ended: a sentence on success, or the error. */
+  readonly maintainOutcome: (MaintainTarget & ({ readonly ok: true; readonly message: string } | { readonly ok: false; readonly error: ErrorPayload })) | null;
   /** Show the health view; with a device (e.g. from Done) that drive is chosen and checked at once. */
   openHealth: (device?: string) => void;
   /** Back to the wizard, where it was. */
@@ -33,6 +47,10 @@ export interface UsageSlice {
   chooseHealthDrive: (device: string | null) => void;
   /** Read the chosen drive's usage (through the worker). */
   checkUsage: () => Promise<void>;
+  /** Reset the overlay of `dir` on the drive the report is about; the report is replaced by the new one. */
+  resetOverlay: (dir: string) => Promise<void>;
+  /** Grow the overlay of `dir` to `size` bytes; the report is replaced by the new one. */
+  growOverlay: (dir: string, size: number) => Promise<void>;
 }
 
 /** Each check gets a number; only the newest may store its answer. */
@@ -49,6 +67,8 @@ export const createUsageSlice: StateCreator<AppState, [], [], UsageSlice> = (set
   usageReport: null,
   usageError: null,
   usageDevice: null,
+  maintaining: null,
+  maintainOutcome: null,
 
   openHealth: (device) => {
     set({ view: 'health' });
@@ -87,14 +107,14 @@ export const createUsageSlice: StateCreator<AppState, [], [], UsageSlice> = (set
   chooseHealthDrive: (device) => {
     if (device === get().healthDevice) return;
     checkCounter += 1; // a check of the previous drive still running is no longer wanted
-    set({ healthDevice: device, usageReport: null, usageError: null, usageDevice: null, usageLoading: false });
+    set({ healthDevice: device, usageReport: null, usageError: null, usageDevice: null, usageLoading: false, maintainOutcome: null });
   },
 
   checkUsage: async () => {
     const device = get().healthDevice;
-    if (!device) return;
+    if (!device || get().maintaining) return;
     const mine = ++checkCounter;
-    set({ usageLoading: true, usageError: null });
+    set({ usageLoading: true, usageError: null, maintainOutcome: null });
     try {
       const result = await bridge().readUsage(device);
       if (mine !== checkCounter) return;
@@ -105,4 +125,33 @@ export const createUsageSlice: StateCreator<AppState, [], [], UsageSlice> = (set
       set({ usageReport: null, usageError: toErrorPayload(error), usageDevice: device, usageLoading: false });
     }
   },
+
+  resetOverlay: (dir) => maintain(set, get, 'reset', dir, (device) => bridge().resetOverlay(device, dir)),
+  growOverlay: (dir, size) => maintain(set, get, 'grow', dir, (device) => bridge().growOverlay(device, dir, size)),
 });
+
+type Set = Parameters<StateCreator<AppState, [], [], UsageSlice>>[0];
+type Get = Parameters<StateCreator<AppState, [], [], UsageSlice>>[1];
+
+/** Runs a reset or grow on the drive the shown report is about, then shows the report it answers with. */
+async function maintain(set: Set, get: Get, kind: MaintainKind, dir: string, call: (device: string) => Promise<Result<UsageReport>>): Promise<void> {
+  const device = get().usageDevice;
+  if (!device || get().maintaining || get().usageLoading || !get().usageReport) return;
+  const target = { kind, device, dir };
+  checkCounter += 1; // a check still running would show the state from before
+  set({ maintaining: target, maintainOutcome: null });
+  const result = await call(device).catch((error: unknown) => ({ ok: false as const, error: toErrorPayload(error) }));
+  set({ maintaining: null });
+  if (get().healthDevice !== device) return; // another drive was chosen meanwhile; its view starts clean
+  if (!result.ok) {
+    set({ maintainOutcome: { ...target, ok: false, error: result.error } });
+    return;
+  }
+  const overlay = result.value.images.find((image) => image.dir === dir)?.overlay;
+  const size = overlay && 'fileBytes' in overlay ? formatBytes(overlay.fileBytes) : null;
+  const message =
+    kind === 'reset'
+      ? `The overlay of /${dir} was reset: it holds no changes now, and home.img is as it was.`
+      : `The overlay of /${dir} is now ${size ?? 'larger'}; every change was kept.`;
+  set({ usageReport: result.value, usageError: null, usageDevice: device, maintainOutcome: { ...target, ok: true, message } });
+}

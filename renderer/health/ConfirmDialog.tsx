@@ -1,0 +1,49 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/** Asks before a stick is changed. A modal <dialog>: focus stays inside, Escape cancels, and the
+ *  safe button has the focus first. */
+export function ConfirmDialog(props: {
+  readonly id: string;
+  readonly title: string;
+  readonly children: ReactNode;
+  readonly confirmLabel: string;
+  readonly cancelLabel: string;
+  readonly tone: 'danger' | 'primary';
+  readonly onConfirm: () => void;
+  readonly onCancel: () => void;
+}) {
+  const { id, title, children, confirmLabel, cancelLabel, tone, onConfirm, onCancel } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancelButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const d = dialog.current;
+    if (d && !d.open) d.showModal();
+    cancelButton.current?.focus();
+    return () => d?.close();
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog health-dialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-text`}
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <h3 id={`${id}-title`}>{title}</h3>
+      <div id={`${id}-text`} className="health-dialog-text">
+        {children}
+      </div>
+      <div className="dialog-actions">
+        <button type="button" className="button secondary" ref={cancelButton} onClick={onCancel}>
+          {cancelLabel}
+        </button>
+        <button type="button" className={`button ${tone}`} onClick={onConfirm}>
+          {confirmLabel}
+        </button>
+      </div>
+    </dialog>
+  );
+}
