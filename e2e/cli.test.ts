@@ -40,6 +40,11 @@ describe('stickwright (no verb, bad verbs)', () => {
     expect(bare.code).toBe(2);
     expect(bare.stdout).toContain('Usage: stickwright');
     expect(cli(['--help']).code).toBe(0);
+    for (const verb of ['write', 'usage', 'reset-overlay', 'grow']) {
+      const help = cli([verb, '--help']);
+      expect(help.code, verb).toBe(0);
+      expect(help.stdout, verb).toContain(`${verb} `);
+    }
   });
   it('an unknown verb is a USAGE error', () => expectOneLineError(cli(['frobnicate']), 'USAGE', 2));
   it('inspect without a path, or with an unknown option, is a USAGE error', () => {

@@ -5,6 +5,10 @@ import { usageVerb } from './verbs/usage';
 import { resetOverlayVerb } from './verbs/resetOverlay';
 import { growVerb } from './verbs/grow';
 import { writeVerb } from './verbs/write';
+import { addVerb } from './verbs/add';
+import { listVerb } from './verbs/list';
+import { removeVerb } from './verbs/remove';
+import { nextBootVerb } from './verbs/nextBoot';
 import { USAGE_TEXT } from './usage';
 import type { Verb } from './verb';
 
@@ -14,6 +18,10 @@ const VERBS: Readonly<Record<string, Verb>> = {
   usage: usageVerb,
   'reset-overlay': resetOverlayVerb,
   grow: growVerb,
+  add: addVerb,
+  list: listVerb,
+  remove: removeVerb,
+  'next-boot': nextBootVerb,
 };
 
 export async function runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
@@ -30,6 +38,11 @@ export async function runCli(argv: readonly string[], out: NodeJS.WritableStream
     }
     const verb = VERBS[verbName];
     if (!verb) throw new StickwrightError('USAGE', `unknown verb "${verbName}"`);
+    // `stickwright write --help`: the usage text (every verb's options are in it), not an error.
+    if (rest.includes('--help') || rest.includes('-h')) {
+      out.write(USAGE_TEXT);
+      return 0;
+    }
     return await verb.run(rest, { out, err });
   } catch (error) {
     const payload = toErrorPayload(error);
