@@ -235,6 +235,8 @@ describe('the Stick health view', () => {
       expect(await meter(card, 'Home used')).toEqual({ now: home.percent, text: `${formatBytes(home.usedBytes)} of ${formatBytes(home.capacityBytes)} used, ${formatBytes(home.freeBytes ?? 0)} free (${home.percent}%)` });
       expect(await meter(page, 'Free space on the stick')).toEqual({ now: want.live.percent, text: `${formatBytes(want.live.freeBytes)} free of ${formatBytes(want.live.capacityBytes)} (${want.live.percent}% used)` });
       expect(await page.getByText('Healthy: nothing is near full.').count()).toBe(1);
+      expect(want.source).toBe('offline');
+      expect(await page.getByText('Offline, from the stick itself (nothing mounted or changed)').count()).toBe(1);
       expect(await page.getByRole('alert').count()).toBe(0);
       await screenshots(page, 'health');
 

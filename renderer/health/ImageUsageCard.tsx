@@ -39,7 +39,7 @@ export function ImageUsageCard({ report, image, index }: { readonly report: Usag
         </div>
       )}
 
-      <OverlaySection id={`${id}-overlay`} image={image} />
+      <OverlaySection id={`${id}-overlay`} image={image} live={report.source === 'live'} />
       <HomeSection id={`${id}-home`} image={image} />
 
       {image.strayOverlays.length > 0 && (
@@ -59,7 +59,7 @@ export function ImageUsageCard({ report, image, index }: { readonly report: Usag
   );
 }
 
-function OverlaySection({ id, image }: { readonly id: string; readonly image: ImageUsage }) {
+function OverlaySection({ id, image, live }: { readonly id: string; readonly image: ImageUsage; readonly live: boolean }) {
   const overlay = image.overlay;
   if (!overlay) {
     return (
@@ -105,7 +105,15 @@ function OverlaySection({ id, image }: { readonly id: string; readonly image: Im
                 {kernel}
               </code>{' '}
               <span className="muted">
-                what <code>dmsetup status live-rw</code> will show on the running live system
+                {live ? (
+                  <>
+                    what <code>dmsetup status live-rw</code> shows now
+                  </>
+                ) : (
+                  <>
+                    what <code>dmsetup status live-rw</code> will show on the running live system
+                  </>
+                )}
               </span>
               {sectors && <span className="kernel-detail muted small">{sectors}</span>}
             </dd>

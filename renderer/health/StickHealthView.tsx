@@ -130,6 +130,8 @@ function HealthReport({ report }: { readonly report: UsageReport }) {
         <dl className="facts health-facts">
           <dt>Path</dt>
           <dd className="mono small">{report.stick.path}</dd>
+          <dt>Read</dt>
+          <dd>{report.source === 'live' ? 'On the system running from this stick: the overlay figures are the kernel’s own (dmsetup status), free space as statfs says' : 'Offline, from the stick itself (nothing mounted or changed)'}</dd>
           <dt>Live filesystem</dt>
           <dd>
             {liveFilesystemSummary(report)}
