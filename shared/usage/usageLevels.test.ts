@@ -114,6 +114,7 @@ describe('usageWarnings and the report schema', () => {
       ['LiveOS', 'home', 80],
     ]);
     const report = {
+      source: 'offline',
       stick: { path: '/dev/sdb', size: 1 << 30, kind: 'block-device', partitionTable: 'mbr', partitions: [] },
       live,
       images,
