@@ -225,6 +225,7 @@ describe.concurrent('the wizard', () => {
       expect(erased).toContain(loop);
       expect(erased).toContain('2.1 GB');
       const created = (await page.getByRole('definition').allTextContents()).join('\n');
+      expect(created).toContain('image.iso (SW-FIXTURE)');
       expect(created).toMatch(/ext4 “LIVE”/);
       expect(created).toContain('512 MiB overlay file (device-mapper snapshot)');
       expect(created).toContain('256 MiB, not encrypted');

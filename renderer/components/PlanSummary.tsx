@@ -18,10 +18,16 @@ function persistenceText(plan: StickPlan): string {
 }
 
 /** What the writer will create, from the plan: partitions, persistence, home, boot. */
-export function PlanSummary({ plan, label }: { readonly plan: StickPlan; readonly label: string }) {
+export function PlanSummary({ plan, label, image }: { readonly plan: StickPlan; readonly label: string; readonly image?: string }) {
   const [live, esp] = plan.partitions;
   return (
     <dl className="facts plan-summary" aria-label={label}>
+      {image && (
+        <>
+          <dt>Live image</dt>
+          <dd className="plan-image">{image}</dd>
+        </>
+      )}
       <dt>Partition 1</dt>
       <dd>
         {FS_NAME[live.fs]} “{live.label}”, {formatBytes(live.size)} <span className="muted">the live system and your persistence</span>

@@ -21,4 +21,11 @@ export function formatSpeed(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`.replace(/\.\d+ B\/s$/, ' B/s');
 }
 
+/** "image.iso (SW-FIXTURE)": the file and the label inspect read from it. */
+export function imageName(isoPath: string | null, label: string | undefined): string | undefined {
+  const name = isoPath?.split('/').pop();
+  if (!name) return undefined;
+  return label ? `${name} (${label})` : name;
+}
+
 export { formatBytes };

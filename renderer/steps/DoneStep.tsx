@@ -1,6 +1,6 @@
 import { useAppStore } from '../store';
 import { cleanForDisplay } from '../lib/planning';
-import { formatDuration } from '../lib/format';
+import { formatDuration, imageName } from '../lib/format';
 import { PlanSummary } from '../components/PlanSummary';
 import { StepFrame } from '../components/StepFrame';
 import { ErrorNotice } from '../components/ErrorNotice';
@@ -8,7 +8,7 @@ import { CheckHealthButton } from '../health/HealthNav';
 
 /** Step 6: what was made, how long it took, how to boot it, and a safe eject. */
 export function DoneStep() {
-  const { written, finishedAt, ejectState, ejectMessage, ejectError, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
+  const { isoPath, report, written, finishedAt, ejectState, ejectMessage, ejectError, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
   if (!written) return null;
   const device = cleanForDisplay(written.drive.device);
   // Measured here, from the click on Write to the worker's result: what the person waited.
@@ -40,7 +40,7 @@ export function DoneStep() {
       </div>
       {ejectError && <ErrorNotice error={ejectError} title="The stick could not be ejected" />}
       <div className="done-grid">
-        {written.plan && <PlanSummary plan={written.plan} label="What was made" />}
+        {written.plan && <PlanSummary plan={written.plan} label="What was made" image={imageName(isoPath, report?.volume.label)} />}
         <aside className="next-steps" aria-label="How to use it">
           <h3>Boot from it</h3>
           <p>Plug it in, start the computer and pick the USB stick in its boot menu (often F12, F9, F8 or Esc). BIOS and UEFI both work.</p>

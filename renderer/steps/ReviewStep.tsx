@@ -2,14 +2,14 @@ import { useState } from 'react';
 import { useAppStore } from '../store';
 import { useCurrentPlan } from '../store/selectors';
 import { cleanForDisplay } from '../lib/planning';
-import { formatBytes, formatDriveSize } from '../lib/format';
+import { formatBytes, formatDriveSize, imageName } from '../lib/format';
 import { PlanSummary } from '../components/PlanSummary';
 import { PlanProblems } from '../components/PlanProblems';
 import { StepFrame } from '../components/StepFrame';
 
 /** Step 4: exactly what will be erased and what will be made; nothing happens without the checkbox. */
 export function ReviewStep() {
-  const { selectedDrive: drive, isoPath, goTo, startWrite } = useAppStore();
+  const { selectedDrive: drive, isoPath, report, goTo, startWrite } = useAppStore();
   const result = useCurrentPlan();
   const [confirmed, setConfirmed] = useState(false);
   if (!drive || !result) return null;
@@ -52,8 +52,11 @@ export function ReviewStep() {
         </section>
         <section className="review-card create" aria-labelledby="create-title">
           <h3 id="create-title">Will be created</h3>
-          {result.ok ? <PlanSummary plan={result.plan} label="Will be created" /> : <PlanProblems problems={result.problems} />}
-          <p className="muted small">From {isoPath?.split('/').pop()}</p>
+          {result.ok ? (
+            <PlanSummary plan={result.plan} label="Will be created" image={imageName(isoPath, report?.volume.label)} />
+          ) : (
+            <PlanProblems problems={result.problems} />
+          )}
         </section>
       </div>
       <label className="check confirm">

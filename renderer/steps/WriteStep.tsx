@@ -72,7 +72,7 @@ export function WriteStep() {
             </div>
             <div>
               <dt>Time left</dt>
-              <dd>{progress && progress.eta !== null ? formatDuration(progress.eta) : '—'}</dd>
+              <dd>{progress && progress.eta !== null ? (progress.eta < 3 ? 'A few seconds' : formatDuration(progress.eta)) : '—'}</dd>
             </div>
           </dl>
           {flushing && !cancelRequested && (
