@@ -204,6 +204,11 @@ export const ERROR_CATALOG = {
     summary: 'This overlay cannot be grown offline.',
     hint: 'The detail says why and what to do instead; nothing was changed.',
   },
+  MULTI_NOT_POSSIBLE: {
+    exitCode: EXIT.TARGET,
+    summary: 'This image cannot be added to or removed from the stick offline.',
+    hint: 'The detail says why and what to do instead; nothing was changed.',
+  },
   TARGET_FULL: {
     exitCode: EXIT.WRITE,
     summary: 'The target ran out of space while writing.',

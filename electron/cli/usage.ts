@@ -27,6 +27,20 @@ Verbs:
   grow <disk|image file> --overlay SIZE [--dir DIR] [--yes] [--json]
                            Grow a dm-snapshot overlay into the stick's free space (ext4
                            sticks); every change is kept. Asks unless --yes.
+  add --iso <iso> --target <disk|image file> [--dir DIR] [--overlay SIZE] [--home SIZE]
+      [--name TITLE] [--yes] [--json]
+                           Add another live image to a written stick (ext4 or vfat), in its
+                           own directory (random 4 characters unless --dir) with its own overlay
+                           (default 2G) and home (default none); the boot menus list every
+                           image. Nothing of the other images is touched. Asks unless --yes.
+  list <disk|image file> [--json]
+                           The live images on a stick, the default first: directory, name,
+                           root image, overlay and home sizes, the stick's free space.
+  remove <disk|image file> <dir> [--yes] [--json]
+                           Remove one image (its overlay and home too) from a stick with
+                           several; the menus are regenerated. Asks unless --yes.
+  next-boot <disk|image file> <dir> [--json]
+                           Start that image at the next boot only (grubenv next_entry).
 
 Options for every verb:
   --json                   Machine-readable output on stdout (errors too: {"ok":false,"error":…}).

@@ -4,8 +4,9 @@
 import type { IsoReport } from '../contract/isoReport';
 import type { ErrorCode, ErrorData } from '../errors';
 import { formatBytes } from '../units';
-import { biosConfigSource, bootFiles, uefiConfigSource } from './bootSources';
+import { biosConfigSource, bootFiles, stripGrubDevice, uefiConfigSource } from './bootSources';
 import { allocatedBytes, partitionSizeFor, usableBytes } from './filesystemOverhead';
+import { IMAGE_META_FILE, imageNameFromTitle, ownKernelArgs, type ImageMeta } from './imageMeta';
 import { rewriteKernelArgs, type LiveArgs } from './kernelArgs';
 import { normaliseLabel } from './labels';
 import type { PersistencePlan, PlanProblem, PlanResult, PlannedBootEntry, PlannedFile, PlannedPartition, StickPlan } from './stickPlan';
@@ -108,6 +109,7 @@ export function planWrite(report: IsoReport, targetSize: number, options: WriteO
   const home =
     options.homeSize > 0 ? { path: `/${liveDir}/home.img`, size: options.homeSize, encrypted: options.encryptHome, uuid: ids.homeUuid } : null;
   if (home) liveFiles.push({ path: home.path, size: home.size, source: { kind: 'home' } });
+  liveFiles.push({ path: `/${liveDir}/${IMAGE_META_FILE}`, size: 0, source: { kind: 'image-meta' } });
   if (!bios && report.bootConfigs.every((c) => c.kind !== 'grub')) {
     problem('NO_LIVE_LAYOUT', 'The image has no GRUB configuration to build the boot menus from.');
   }
@@ -202,6 +204,21 @@ export function planWrite(report: IsoReport, targetSize: number, options: WriteO
       isDefault: e.isDefault,
     }));
 
+  const first = menuSource?.entries.find((e) => e.kernel && e.isDefault) ?? menuSource?.entries.find((e) => e.kernel);
+  const image: ImageMeta | undefined = first?.kernel
+    ? {
+        version: 1,
+        name: imageNameFromTitle(first.title),
+        dir: liveDir,
+        kernel: stripGrubDevice(first.kernel),
+        initrd: first.initrd.map(stripGrubDevice),
+        args: ownKernelArgs(first.cmdline),
+        isoLabel: report.volume.label || null,
+        family: layout.family,
+        addedAt: null,
+      }
+    : undefined;
+
   const liveDirs = new Set<string>();
   for (const file of liveFiles) for (const dir of parents(file.path)) liveDirs.add(dir);
   liveDirs.add('/boot/grub2/i386-pc');
@@ -230,6 +247,7 @@ export function planWrite(report: IsoReport, targetSize: number, options: WriteO
     },
     space: { usable, liveImage, persistence: persistenceBytes, bootFiles: BOOT_LOADER_ALLOWANCE, free: usable - liveImage - persistenceBytes - BOOT_LOADER_ALLOWANCE },
     notes,
+    ...(image ? { image } : {}),
   };
   return { ok: true, plan };
 }
@@ -250,7 +268,7 @@ export function overflowSafeOverlaySize(size: number): number {
 /** Files of an earlier stick that an ISO would never carry but that must not be copied over. */
 function isOurs(path: string, liveDir: string): boolean {
   const name = path.slice(liveDir.length + 2);
-  return /^overlay-/.test(name) || name === 'home.img' || name === 'ovlwork';
+  return /^overlay-/.test(name) || name === 'home.img' || name === 'ovlwork' || name === IMAGE_META_FILE;
 }
 
 function parents(path: string): string[] {

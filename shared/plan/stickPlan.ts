@@ -2,6 +2,7 @@
 // byte is written. Pure data; the GUI shows it on the Review step, the CLI prints it, the worker
 // executes it.
 import type { ErrorCode, ErrorData } from '../errors';
+import type { ImageMeta } from './imageMeta';
 import type { StickFilesystem } from './writeOptions';
 
 export const SECTOR = 512;
@@ -26,7 +27,9 @@ export type FileSource =
   | { readonly kind: 'iso'; readonly isoPath: string }
   | { readonly kind: 'boot-config'; readonly firmware: 'bios' | 'uefi'; readonly isoPath: string | null }
   | { readonly kind: 'overlay' }
-  | { readonly kind: 'home' };
+  | { readonly kind: 'home' }
+  /** /<liveDir>/stickwright-image.json: the plan's `image`, with the time of the write. */
+  | { readonly kind: 'image-meta' };
 
 export interface PlannedFile {
   /** Absolute path on the partition, e.g. "/LiveOS/squashfs.img". */
@@ -79,6 +82,8 @@ export interface StickPlan {
   };
   /** Sentences for the person: choices made for them, and why. */
   readonly notes: readonly string[];
+  /** What the image's boot menu entry needs, for multi-image sticks (addedAt: set by the writer). */
+  readonly image?: ImageMeta;
 }
 
 export interface PlanProblem {

@@ -29,3 +29,9 @@ export async function renderBootConfig(iso: IsoImage, plan: StickPlan, firmware:
     origin: `${iso.path}:${isoPath}`,
   });
 }
+
+/** /<liveDir>/stickwright-image.json: the plan's image facts and the time of the write. */
+export function imageMetaText(plan: StickPlan, now: Date = new Date()): string {
+  if (!plan.image) return '{}\n';
+  return `${JSON.stringify({ ...plan.image, addedAt: now.toISOString() }, null, 2)}\n`;
+}

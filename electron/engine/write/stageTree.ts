@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { StickPlan } from '../../../shared/plan/stickPlan';
 import { StickwrightError } from '../../../shared/errors';
 import { makeHomeImageFile } from '../persist/homeImage';
-import { renderBootConfig } from './bootConfigs';
+import { imageMetaText, renderBootConfig } from './bootConfigs';
 import type { IsoImage } from './isoImage';
 
 export interface StagedTree {
@@ -72,6 +72,9 @@ export async function stageTree(iso: IsoImage, plan: StickPlan, options: StageOp
         }
         case 'boot-config':
           await writeFile(at(file.path), await renderBootConfig(iso, plan, file.source.firmware, file.source.isoPath));
+          break;
+        case 'image-meta':
+          await writeFile(at(file.path), imageMetaText(plan));
           break;
         case 'overlay': {
           // Only the first chunk must read zero for dracut and the kernel (§3.1): a hole does.

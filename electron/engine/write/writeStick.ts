@@ -33,7 +33,7 @@ import { makeHomeInPlace } from '../persist/homeImage';
 import { prepareEncryptedHome, type EncryptedHome } from '../persist/encryptedHome';
 import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
 import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
-import { renderBootConfig } from './bootConfigs';
+import { imageMetaText, renderBootConfig } from './bootConfigs';
 import { checkFilesystem } from './fsck';
 import { asWriteError } from './engineErrors';
 import { IsoImage } from './isoImage';
@@ -305,6 +305,7 @@ async function writeVfatLive(
   const configs = new Map<string, Buffer>();
   for (const file of plan.liveFiles) {
     if (file.source.kind === 'boot-config') configs.set(file.path, Buffer.from(await renderBootConfig(iso, plan, file.source.firmware, file.source.isoPath)));
+    if (file.source.kind === 'image-meta') configs.set(file.path, Buffer.from(imageMetaText(plan)));
   }
   const sizeOf = (file: PlannedFile) => configs.get(file.path)?.length ?? file.size;
   const layout = planFat({

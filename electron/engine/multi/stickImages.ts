@@ -1,0 +1,175 @@
+// The live images on a stick, with what their boot menu entries need, and the stick's boot menus:
+// read offline through the usage reader and the stick filesystem readers. Each image's facts come
+// from its /<dir>/stickwright-image.json, or — for sticks without one (older ones, those made by
+// livecd-iso-to-disk) — from the boot menu entries already on the stick that start it.
+import { StickwrightError } from '../../../shared/errors';
+import { IMAGE_META_FILE, ImageMeta, imageNameFromTitle, ownKernelArgs } from '../../../shared/plan/imageMeta';
+import type { MenuOverlay } from '../../../shared/plan/multiImageMenu';
+import { stripGrubDevice } from '../../../shared/plan/bootSources';
+import type { ImageUsage, UsageReport } from '../../../shared/usage/usageReport';
+import type { BootEntry } from '../../../shared/contract/isoReport';
+import { CachedByteSource } from '../io/cachedByteSource';
+import { openFileByteSource } from '../io/fileByteSource';
+import { readBootEntries } from '../usage/bootMenus';
+import { readStickUsage } from '../usage/readStickUsage';
+import { openStickFilesystem, type StickFilesystem } from '../usage/stickFilesystem';
+
+export interface StickImage {
+  readonly dir: string;
+  /** Null when neither a metadata file nor a boot entry says how to start it. */
+  readonly meta: ImageMeta | null;
+  readonly metaSource: 'file' | 'menu' | 'none';
+  readonly usage: ImageUsage;
+  readonly overlay: MenuOverlay;
+}
+
+export interface PartitionRef {
+  readonly fs: 'ext4' | 'vfat' | 'f2fs';
+  readonly start: number;
+  readonly size: number;
+}
+
+export interface MenuFile {
+  readonly on: 'live' | 'esp';
+  readonly path: string;
+  readonly firmware: 'bios' | 'uefi';
+  readonly text: string;
+  /** Whether a grubenv lies beside it (a BOOT.conf copy gets none). */
+  readonly envPath: string | null;
+  readonly hasEnv: boolean;
+}
+
+export interface StickImages {
+  readonly stick: string;
+  readonly report: UsageReport;
+  /** Menu order: the default image first. */
+  readonly images: readonly StickImage[];
+  readonly live: PartitionRef;
+  readonly esp: PartitionRef | null;
+  readonly menus: readonly MenuFile[];
+}
+
+const LIVE_MENUS: ReadonlyArray<{ path: string; firmware: 'bios' | 'uefi'; env: boolean }> = [
+  { path: '/boot/grub2/grub.cfg', firmware: 'bios', env: true },
+  { path: '/EFI/BOOT/grub.cfg', firmware: 'uefi', env: true },
+  { path: '/EFI/BOOT/BOOT.conf', firmware: 'uefi', env: false },
+];
+const ESP_MENUS = LIVE_MENUS.filter((m) => m.path.startsWith('/EFI/'));
+
+export function overlayKind(image: ImageUsage): MenuOverlay {
+  switch (image.overlay?.kind) {
+    case 'dm-snapshot':
+      return 'dm-snapshot';
+    case 'overlayfs-dir':
+    case 'overlayfs-image':
+      return 'overlayfs';
+    default:
+      return 'none';
+  }
+}
+
+export async function readStickImages(stick: string): Promise<StickImages> {
+  const report = await readStickUsage(stick);
+  const live: PartitionRef = { fs: report.live.fs, start: report.live.start, size: report.live.size };
+  const file = await openFileByteSource(stick);
+  try {
+    const source = new CachedByteSource(file, { blockSize: 4096, maxBlocks: 4096 });
+    const liveFs = await openStickFilesystem(live.fs, source, live.start, live.size);
+    let esp: PartitionRef | null = null;
+    let espFs: StickFilesystem | null = null;
+    for (const p of report.stick.partitions) {
+      if (p.fs !== 'vfat' || p.start === live.start) continue;
+      const fs = await openStickFilesystem('vfat', source, p.start, p.size).catch(() => null);
+      if (fs && (await fs.stat('/EFI/BOOT').catch(() => null))?.kind === 'directory') {
+        esp = { fs: 'vfat', start: p.start, size: p.size };
+        espFs = fs;
+        break;
+      }
+    }
+    const menus: MenuFile[] = [];
+    const readMenus = async (fs: StickFilesystem, on: 'live' | 'esp', list: typeof LIVE_MENUS) => {
+      for (const m of list) {
+        const text = await readText(fs, m.path);
+        if (text === null) continue;
+        const envPath = m.env ? `${m.path.slice(0, m.path.lastIndexOf('/'))}/grubenv` : null;
+        const hasEnv = envPath ? (await fs.stat(envPath).catch(() => null))?.kind === 'file' : false;
+        menus.push({ on, path: m.path, firmware: m.firmware, text, envPath, hasEnv });
+      }
+    };
+    await readMenus(liveFs, 'live', LIVE_MENUS);
+    if (espFs) await readMenus(espFs, 'esp', ESP_MENUS);
+
+    const entries = await readBootEntries(liveFs, espFs ? [espFs] : []).catch(() => [] as BootEntry[]);
+    const same = (a: string, b: string) => (liveFs.caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
+    const images: Array<StickImage & { order: number }> = [];
+    for (const usage of report.images) {
+      const fromFile = await readMeta(liveFs, usage.dir);
+      const index = entries.findIndex((e) => same(entryDir(e) ?? '', usage.dir));
+      const meta = fromFile ?? derive(usage.dir, entries.filter((e) => same(entryDir(e) ?? '', usage.dir)));
+      images.push({
+        dir: usage.dir,
+        meta: meta ? { ...meta, dir: usage.dir } : null,
+        metaSource: fromFile ? 'file' : meta ? 'menu' : 'none',
+        usage,
+        overlay: overlayKind(usage),
+        order: index >= 0 ? index : entries.length + (fromFile?.addedAt ? Date.parse(fromFile.addedAt) / 1e13 : 0.99),
+      });
+    }
+    images.sort((a, b) => a.order - b.order || a.dir.localeCompare(b.dir));
+    return { stick, report, images: images.map(({ order: _order, ...image }) => image), live, esp, menus };
+  } catch (error) {
+    if (error instanceof StickwrightError) throw error;
+    throw new StickwrightError('STICK_UNREADABLE', error instanceof Error ? error.message : String(error), { path: stick });
+  } finally {
+    await file.close();
+  }
+}
+
+async function readText(fs: StickFilesystem, path: string): Promise<string | null> {
+  const entry = await fs.stat(path).catch(() => null);
+  if (!entry || entry.kind !== 'file' || entry.size > 1024 * 1024) return null;
+  const file = await fs.openFile(path);
+  return (await file.read(0, file.size)).toString('utf8');
+}
+
+async function readMeta(fs: StickFilesystem, dir: string): Promise<ImageMeta | null> {
+  const text = await readText(fs, `/${dir}/${IMAGE_META_FILE}`).catch(() => null);
+  if (text === null) return null;
+  try {
+    const parsed = ImageMeta.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The live directory a boot entry starts (rd.live.dir=, default LiveOS), or null for another kind of entry. */
+export function entryDir(entry: BootEntry): string | null {
+  const args = entry.cmdline.split(/\s+/u).filter(Boolean);
+  if (!args.some((a) => a === 'rd.live.image' || a === 'liveimg' || a.startsWith('root=live:'))) return null;
+  const dirArg = args.findLast((a) => a.startsWith('rd.live.dir=') || a.startsWith('live_dir='));
+  return (dirArg ? dirArg.slice(dirArg.indexOf('=') + 1) : 'LiveOS').replace(/^\/+|\/+$/gu, '');
+}
+
+/** The facts of an image without a metadata file, from the first menu entry that starts it. */
+function derive(dir: string, entries: readonly BootEntry[]): ImageMeta | null {
+  // GRUB entries name absolute paths; SYSLINUX ones are relative to their config's directory
+  // (livecd-iso-to-disk: /syslinux or /<dir>/syslinux).
+  const absolute = (p: string) => {
+    const stripped = stripGrubDevice(p);
+    return stripped.startsWith('/') ? stripped : `/${dir === 'LiveOS' ? '' : `${dir}/`}syslinux/${stripped}`;
+  };
+  const entry = entries.find((e) => e.kernel && stripGrubDevice(e.kernel).startsWith('/')) ?? entries.find((e) => e.kernel);
+  if (!entry?.kernel) return null;
+  return {
+    version: 1,
+    name: imageNameFromTitle(entry.title),
+    dir,
+    kernel: absolute(entry.kernel),
+    initrd: entry.initrd.map(absolute),
+    args: ownKernelArgs(entry.cmdline),
+    isoLabel: null,
+    family: 'dracut-liveos',
+    addedAt: null,
+  };
+}
