@@ -27,6 +27,9 @@ export function DriveStep() {
     [drives, report, choices.fs],
   );
 
+  // A drive chosen for an earlier image may be too small for this one.
+  const usable = selectedDrive !== null && !reasons.get(selectedDrive.device);
+
   return (
     <StepFrame
       id="drive-step"
@@ -35,7 +38,7 @@ export function DriveStep() {
       back={{ label: 'Back', onClick: () => goTo('image') }}
       next={{
         label: 'Next',
-        disabled: !selectedDrive,
+        disabled: !usable,
         onClick: () => {
           // A newly chosen drive (or image) gets sizes that fit it; coming back keeps what was set.
           const key = selectedDrive && report ? `${report.path}:${selectedDrive.device}:${selectedDrive.size}` : null;
@@ -43,7 +46,7 @@ export function DriveStep() {
           goTo('persistence');
         },
       }}
-      status={selectedDrive ? undefined : 'Choose a drive to continue'}
+      status={usable ? undefined : selectedDrive ? 'The chosen drive is too small for this image' : 'Choose a drive to continue'}
     >
       {drivesError && <ErrorNotice error={drivesError} title="The drives cannot be listed" />}
       <div role="radiogroup" aria-label="Drives" aria-busy={!drivesLoaded}>
