@@ -381,6 +381,8 @@ describe.concurrent('the wizard', () => {
       await page.getByRole('checkbox', { name: /Show all drives/ }).click();
       await dialog.getByRole('button', { name: 'Show all drives' }).click();
       await expect.poll(() => page.locator('.drive-note.danger').count(), { timeout: 5_000 }).toBeGreaterThan(0);
+      expect(await page.locator('.drive-note.danger').first().textContent()).toContain('System drive');
+      await screenshots(page, 'drive-all');
       expect(app.calls.filter((c) => c === 'listDrives').length).toBeGreaterThan(1);
     } finally {
       await close(app);
