@@ -22,7 +22,7 @@ export function ReviewStep() {
       lead="Check what will be erased and what will be made. This is the last step before the stick is written."
       back={{ label: 'Back', onClick: () => goTo('persistence') }}
       next={{ label: `Erase and write`, tone: 'danger', onClick: () => void startWrite(), disabled: !confirmed || !result.ok }}
-      status={confirmed ? undefined : 'Confirm above to write'}
+      status={confirmed ? undefined : 'Confirm the erase to write'}
     >
       <div className="review">
         <section className="review-card erase" aria-labelledby="erase-title">
