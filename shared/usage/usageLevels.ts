@@ -28,7 +28,7 @@ export function formatDmStatus(allocatedSectors: number, totalSectors: number, m
 }
 
 const RESET_HINT =
-  'boot once with rd.live.overlay.reset on the kernel command line (press e in the boot menu) to empty it, or write the stick again with a larger --overlay';
+  'make it larger with `stickwright grow` (ext4 sticks), empty it with `stickwright reset-overlay` (or boot once with rd.live.overlay.reset on the kernel command line), or write the stick again with a larger --overlay';
 
 /** The warnings for one image's overlay. */
 export function overlayWarnings(dir: string, overlay: OverlayUsage | null): UsageWarning[] {
@@ -45,7 +45,7 @@ export function overlayWarnings(dir: string, overlay: OverlayUsage | null): Usag
     return levelWarning(base, overlay.allocatedBytes, overlay.totalBytes, overlay.percent, `The overlay of /${dir}`, `When it is full the live system can no longer change its files. Avoid installing or updating packages; save your work to /home, then ${RESET_HINT}.`);
   }
   if (overlay.kind === 'overlayfs-image') {
-    return levelWarning(base, overlay.usedBytes, overlay.capacityBytes, overlay.percent, `The OverlayFS image of /${dir}`, `When it is full the live system can no longer change its files. Delete what you do not need from the live system, or boot with rd.live.overlay.reset to empty it, or write the stick again with a larger --overlay.`);
+    return levelWarning(base, overlay.usedBytes, overlay.capacityBytes, overlay.percent, `The OverlayFS image of /${dir}`, `When it is full the live system can no longer change its files. Delete what you do not need from the live system, empty it with "stickwright reset-overlay" (or boot with rd.live.overlay.reset), or write the stick again with a larger --overlay.`);
   }
   if (overlay.kind === 'overlayfs-dir' && overlay.usedBytes !== null) {
     const total = overlay.usedBytes + overlay.availableBytes;

@@ -99,6 +99,8 @@ describe('main handlers', () => {
   it('writing is refused where the platform cannot do it yet', async () => {
     const { handlers, started } = setup({ platform: 'darwin' });
     expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
+    expect(await callApi(handlers, 'readUsage', trusted, ['/dev/sdb'])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
+    expect(await callApi(handlers, 'resetOverlay', trusted, ['/dev/sdb', 'LiveOS'])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
     expect(started).toHaveLength(0);
   });
 });

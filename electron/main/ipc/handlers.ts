@@ -39,6 +39,13 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     return drive;
   };
 
+  /** Refuses what this OS build cannot do yet (the UI hides it; a page could still ask). */
+  const requireCapability = (what: 'write' | 'usage') => {
+    if (!platformCapabilities(deps.platform)[what]) {
+      throw new StickwrightError('PLATFORM_NOT_SUPPORTED', `${what === 'write' ? 'writing sticks' : 'reading and maintaining sticks'} is not available on ${deps.platform} yet`);
+    }
+  };
+
   /** A listed drive no write is running on. */
   const findIdleDrive = async (device: string): Promise<Drive> => {
     const drive = await findDrive(device);
@@ -59,9 +66,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     listDrives: async (options: ListDrivesOptions) => (await deps.listDrives()).filter((d) => options.showAll || !d.isSystem),
 
     startWrite: async (request: WriteRequest) => {
-      if (!platformCapabilities(deps.platform).write) {
-        throw new StickwrightError('PLATFORM_NOT_SUPPORTED', `writing sticks is not available on ${deps.platform} yet`);
-      }
+      requireCapability('write');
       const drive = await findDrive(request.device);
       if (drive.size !== request.expectedSize) {
         throw new StickwrightError('TARGET_CHANGED', `${drive.device} is now ${drive.size} bytes, not the ${request.expectedSize} chosen`, { path: drive.device });
@@ -95,17 +100,21 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
     },
 
     readUsage: async (device: string) => {
-      await findDrive(device);
+      requireCapability('usage');
+      // A stick being written reads as half-made: wait for the write to end.
+      await findIdleDrive(device);
       const value = await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'usage', stick: device });
       return UsageReport.parse(value);
     },
 
     resetOverlay: async (device: string, dir: string) => {
+      requireCapability('usage');
       await findIdleDrive(device);
       return UsageReport.parse(await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'reset-overlay', stick: device, dir }));
     },
 
     growOverlay: async (device: string, dir: string, size: number) => {
+      requireCapability('usage');
       await findIdleDrive(device);
       return UsageReport.parse(await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'grow-overlay', stick: device, dir, size }));
     },
