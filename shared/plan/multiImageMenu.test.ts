@@ -86,7 +86,10 @@ describe('renderMultiImageMenu', () => {
 
   it('a one-time choice: next_entry is read, then cleared, and names entries by id', () => {
     const text = renderMultiImageMenu({ images, fsUuid: UUID, fsModule: 'ext2', fsType: 'ext4', firmware: 'bios', existing: FEDORA });
-    expect(text).toContain('if [ "${next_entry}" ]; then\n  set default="${next_entry}"\n  set next_entry=\n  save_env next_entry\nfi');
+    expect(text).toContain('if [ "${next_entry}" ]; then\n  set default="${next_entry}"\n  set next_entry=\n  save_env -f $prefix/grubenv next_entry\nfi');
+    const shared = renderMultiImageMenu({ images, fsUuid: UUID, fsModule: 'ext2', fsType: 'ext4', firmware: 'uefi', existing: FEDORA, envFile: '($root)/boot/grub2/grubenv' });
+    expect(shared).toContain(`search --no-floppy --fs-uuid --set=root ${UUID}\ninsmod loadenv\nif [ -s ($root)/boot/grub2/grubenv ]; then\n  load_env -f ($root)/boot/grub2/grubenv\nfi`);
+    expect(shared).toContain('save_env -f ($root)/boot/grub2/grubenv next_entry');
     expect(text).toContain(`--id '${menuEntryId('f42')}'`);
   });
 });

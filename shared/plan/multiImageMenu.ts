@@ -6,7 +6,8 @@
 // remove, so it can never drift from the stick.
 //
 // A one-time choice of entry uses what grub2-reboot relies on: `next_entry` in a 1024-byte
-// grubenv beside the menu, read by load_env and cleared by save_env at that boot.
+// grubenv, read by load_env and cleared by save_env at that boot — one grubenv for all the
+// stick's menus, so the choice holds for the next boot whichever firmware makes it.
 import { rewriteKernelArgs } from './kernelArgs';
 import type { ImageMeta } from './imageMeta';
 import { rewriteGrubConfig, type GrubFsModule } from './rewriteGrubConfig';
@@ -28,6 +29,12 @@ export interface MultiImageMenu {
   readonly firmware: 'bios' | 'uefi';
   /** The menu on the stick now (its preamble is kept); empty for none. */
   readonly existing: string;
+  /**
+   * The one grubenv every menu of the stick shares, as a GRUB path: `($root)/boot/grub2/grubenv`
+   * on the live filesystem (found by UUID first), so a choice made for the next boot is used
+   * and cleared by whichever firmware boots next. Default `$prefix/grubenv`.
+   */
+  readonly envFile?: string;
 }
 
 const HEADER = '# Written by Stickwright for a stick with several live images; regenerated after every add and remove.';
@@ -78,9 +85,11 @@ export function renderMultiImageMenu(menu: MultiImageMenu): string {
         .filter((line) => !line.startsWith('# Written by Stickwright'))
         .join('\n')
         .trim()
-    : `search --no-floppy --fs-uuid --set=root ${menu.fsUuid}`;
+    : ''; // the one-time choice's block below finds the stick by UUID
   const efi = menu.firmware === 'uefi' && usesLinuxEfi(menu.existing);
   const [linux, initrd] = efi ? ['linuxefi', 'initrdefi'] : ['linux', 'initrd'];
+  const env = menu.envFile ?? '$prefix/grubenv';
+  if (/[\s'"]/.test(env)) throw new Error(`unexpected grubenv path ${env}`);
   const lines = [
     HEADER,
     'set default="0"',
@@ -89,14 +98,15 @@ export function renderMultiImageMenu(menu: MultiImageMenu): string {
     ENV_BEGIN,
     // configfile (how our BIOS core starts the menu) does not read command.lst, so nothing is
     // autoloaded: load the module by name (a no-op where it is built into the EFI image).
+    `search --no-floppy --fs-uuid --set=root ${menu.fsUuid}`,
     'insmod loadenv',
-    'if [ -s $prefix/grubenv ]; then',
-    '  load_env',
+    `if [ -s ${env} ]; then`,
+    `  load_env -f ${env}`,
     'fi',
     'if [ "${next_entry}" ]; then',
     '  set default="${next_entry}"',
     '  set next_entry=',
-    '  save_env next_entry',
+    `  save_env -f ${env} next_entry`,
     'fi',
     ENV_END,
   ];

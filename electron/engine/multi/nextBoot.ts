@@ -9,15 +9,15 @@ import { resolveTarget } from '../target/resolveTarget';
 import { readStickImages } from './stickImages';
 import { menuImages, writeStickMenus } from './stickMenus';
 
-export async function setNextBoot(request: { stick: string; dir: string }): Promise<{ dir: string; menus: string[] }> {
+export async function setNextBoot(request: { stick: string; dir: string }): Promise<{ dir: string; entry: string; menus: string[] }> {
   await resolveTarget({ path: request.stick, sourcePath: '/nonexistent/stickwright-no-source', mode: 'check' });
   const state = await readStickImages(request.stick);
   const image = chooseImage(state.report, request.dir);
   if (state.live.fs === 'f2fs') throw new StickwrightError('MULTI_NOT_POSSIBLE', 'the stick\'s live filesystem is F2FS, which Stickwright does not change offline');
   const id = menuEntryId(image.dir);
-  const stale = state.menus.filter((m) => m.envPath && !m.text.includes(`'${id}'`));
-  // Menus that do not list the image by our id yet (a stick never added to) are regenerated
-  // first, from what is on the stick, so the choice cannot point at nothing.
+  if (!state.env) throw new StickwrightError('MULTI_NOT_POSSIBLE', 'the stick has no GRUB menu to choose an entry of');
+  // The menus are regenerated from what is on the stick as they are written (so the same text
+  // unless they predate add/remove): the choice can never point at an entry they do not have.
   const menus = await writeStickMenus(state, menuImages(state), { nextEntryDir: image.dir });
-  return { dir: image.dir, menus: stale.length > 0 ? menus : menus.filter((m) => m.endsWith('/grubenv')) };
+  return { dir: image.dir, entry: id, menus };
 }

@@ -34,9 +34,13 @@ export interface MenuFile {
   readonly path: string;
   readonly firmware: 'bios' | 'uefi';
   readonly text: string;
-  /** Whether a grubenv lies beside it (a BOOT.conf copy gets none). */
-  readonly envPath: string | null;
-  readonly hasEnv: boolean;
+}
+
+/** The one grubenv all menus share (see multiImageMenu.ts): beside the first menu on the live filesystem. */
+export interface EnvFile {
+  readonly on: 'live' | 'esp';
+  readonly path: string;
+  readonly exists: boolean;
 }
 
 export interface StickImages {
@@ -47,12 +51,13 @@ export interface StickImages {
   readonly live: PartitionRef;
   readonly esp: PartitionRef | null;
   readonly menus: readonly MenuFile[];
+  readonly env: EnvFile | null;
 }
 
-const LIVE_MENUS: ReadonlyArray<{ path: string; firmware: 'bios' | 'uefi'; env: boolean }> = [
-  { path: '/boot/grub2/grub.cfg', firmware: 'bios', env: true },
-  { path: '/EFI/BOOT/grub.cfg', firmware: 'uefi', env: true },
-  { path: '/EFI/BOOT/BOOT.conf', firmware: 'uefi', env: false },
+const LIVE_MENUS: ReadonlyArray<{ path: string; firmware: 'bios' | 'uefi' }> = [
+  { path: '/boot/grub2/grub.cfg', firmware: 'bios' },
+  { path: '/EFI/BOOT/grub.cfg', firmware: 'uefi' },
+  { path: '/EFI/BOOT/BOOT.conf', firmware: 'uefi' },
 ];
 const ESP_MENUS = LIVE_MENUS.filter((m) => m.path.startsWith('/EFI/'));
 
@@ -91,13 +96,18 @@ export async function readStickImages(stick: string): Promise<StickImages> {
       for (const m of list) {
         const text = await readText(fs, m.path);
         if (text === null) continue;
-        const envPath = m.env ? `${m.path.slice(0, m.path.lastIndexOf('/'))}/grubenv` : null;
-        const hasEnv = envPath ? (await fs.stat(envPath).catch(() => null))?.kind === 'file' : false;
-        menus.push({ on, path: m.path, firmware: m.firmware, text, envPath, hasEnv });
+        menus.push({ on, path: m.path, firmware: m.firmware, text });
       }
     };
     await readMenus(liveFs, 'live', LIVE_MENUS);
     if (espFs) await readMenus(espFs, 'esp', ESP_MENUS);
+    const home = menus.find((m) => m.path.endsWith('/grub.cfg'));
+    let env: EnvFile | null = null;
+    if (home) {
+      const path = `${home.path.slice(0, home.path.lastIndexOf('/'))}/grubenv`;
+      const fs = home.on === 'live' ? liveFs : espFs;
+      env = { on: home.on, path, exists: (await fs?.stat(path).catch(() => null))?.kind === 'file' };
+    }
 
     const entries = await readBootEntries(liveFs, espFs ? [espFs] : []).catch(() => [] as BootEntry[]);
     const same = (a: string, b: string) => (liveFs.caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b);
@@ -116,7 +126,7 @@ export async function readStickImages(stick: string): Promise<StickImages> {
       });
     }
     images.sort((a, b) => a.order - b.order || a.dir.localeCompare(b.dir));
-    return { stick, report, images: images.map(({ order: _order, ...image }) => image), live, esp, menus };
+    return { stick, report, images: images.map(({ order: _order, ...image }) => image), live, esp, menus, env };
   } catch (error) {
     if (error instanceof StickwrightError) throw error;
     throw new StickwrightError('STICK_UNREADABLE', error instanceof Error ? error.message : String(error), { path: stick });

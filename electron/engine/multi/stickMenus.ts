@@ -16,7 +16,15 @@ export function renderStickMenus(state: StickImages, images: readonly MenuImage[
   if (!uuid) throw new StickwrightError('MULTI_NOT_POSSIBLE', 'the live filesystem has no UUID for the boot menus to find it by');
   return state.menus.map((menu) => ({
     menu,
-    text: renderMultiImageMenu({ images, fsUuid: uuid, fsModule: FS_MODULE[state.live.fs] ?? 'ext2', fsType: state.live.fs, firmware: menu.firmware, existing: menu.text }),
+    text: renderMultiImageMenu({
+      images,
+      fsUuid: uuid,
+      fsModule: FS_MODULE[state.live.fs] ?? 'ext2',
+      fsType: state.live.fs,
+      firmware: menu.firmware,
+      existing: menu.text,
+      envFile: state.env?.on === 'live' ? `($root)${state.env.path}` : '$prefix/grubenv',
+    }),
   }));
 }
 
@@ -34,17 +42,17 @@ export async function writeStickMenus(
     for (const { menu, text } of rendered.filter((r) => r.menu.on === on)) {
       await ops.putBytes(menu.path, text);
       written.push(`${on}:${menu.path}`);
-      if (menu.envPath && (env || !menu.hasEnv)) {
-        await ops.putBytes(menu.envPath, env ?? renderGrubenv({}));
-        written.push(`${on}:${menu.envPath}`);
-      }
+    }
+    if (state.env?.on === on && (env || !state.env.exists)) {
+      await ops.putBytes(state.env.path, env ?? renderGrubenv({}));
+      written.push(`${on}:${state.env.path}`);
     }
   };
-  if (rendered.some((r) => r.menu.on === 'live')) {
+  if (rendered.some((r) => r.menu.on === 'live') || state.env?.on === 'live') {
     if (options.liveOps) await writeOn('live', options.liveOps);
     else await withStickFiles(state.stick, state.live, (ops) => writeOn('live', ops));
   }
-  if (state.esp && rendered.some((r) => r.menu.on === 'esp')) {
+  if (state.esp && (rendered.some((r) => r.menu.on === 'esp') || state.env?.on === 'esp')) {
     await withStickFiles(state.stick, state.esp, (ops) => writeOn('esp', ops));
   }
   return written;
