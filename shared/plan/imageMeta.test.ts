@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dirNameProblem, ImageMeta, imageNameFromTitle, ownKernelArgs, randomDirName } from './imageMeta';
+import { dirNameProblem, entryDir, ImageMeta, imageFromBootEntries, imageNameFromTitle, ownKernelArgs, randomDirName } from './imageMeta';
 
 describe('image metadata', () => {
   it('keeps only the image\'s own kernel arguments', () => {
@@ -36,5 +36,31 @@ describe('image metadata', () => {
     expect(ImageMeta.safeParse({ ...good, dir: '../etc' }).success).toBe(false);
     expect(ImageMeta.safeParse({ ...good, kernel: 'vmlinuz' }).success).toBe(false);
     expect(ImageMeta.safeParse({ ...good, extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('imageFromBootEntries (sticks without metadata)', () => {
+  const UUID = 'ABCD-1234';
+  // A livecd-iso-to-disk --multi stick: the second image's SYSLINUX entry names paths relative to
+  // /F42/syslinux, its UEFI grub.cfg entry absolute ones with a "<dir> ~" title prefix.
+  const syslinux = { title: 'Start Fedora-KDE-Live 42', kernel: 'vmlinuz', initrd: ['initrd.img'], cmdline: `root=live:UUID=${UUID} rw rd.live.image rd.live.dir=F42 rd.live.overlay=UUID=${UUID} quiet`, isDefault: true };
+  const grub = { title: 'F42 ~Start Fedora-KDE-Live 42', kernel: '/F42/syslinux/vmlinuz', initrd: ['/F42/syslinux/initrd.img'], cmdline: `root=live:UUID=${UUID} rw rd.live.image rd.live.dir=F42 rd.live.overlay=UUID=${UUID} quiet rhgb`, isDefault: false };
+
+  it('prefers an entry with absolute paths, and names the image after its title', () => {
+    expect(imageFromBootEntries('F42', [syslinux, grub])).toEqual({
+      version: 1, name: 'Fedora-KDE-Live 42', dir: 'F42', kernel: '/F42/syslinux/vmlinuz', initrd: ['/F42/syslinux/initrd.img'], args: 'quiet rhgb', isoLabel: null, family: 'dracut-liveos', addedAt: null,
+    });
+  });
+
+  it('resolves SYSLINUX paths against the image\'s syslinux directory', () => {
+    expect(imageFromBootEntries('F42', [syslinux])).toMatchObject({ kernel: '/F42/syslinux/vmlinuz', initrd: ['/F42/syslinux/initrd.img'], args: 'quiet' });
+    expect(imageFromBootEntries('LiveOS', [{ ...syslinux, cmdline: 'root=live:UUID=x rd.live.image' }])).toMatchObject({ kernel: '/syslinux/vmlinuz' });
+    expect(imageFromBootEntries('F42', [])).toBeNull();
+  });
+
+  it('tells which image an entry starts', () => {
+    expect(entryDir(grub)).toBe('F42');
+    expect(entryDir({ ...grub, cmdline: 'root=live:CDLABEL=X rd.live.image' })).toBe('LiveOS');
+    expect(entryDir({ ...grub, cmdline: 'root=/dev/sda2 ro' })).toBeNull();
   });
 });

@@ -4,7 +4,9 @@
 // derived from their boot menus (imageFromBootEntry), so the menus can always be regenerated
 // from what is on the stick.
 import { z } from 'zod';
+import type { BootEntry } from '../contract/isoReport';
 import { LiveDir } from '../contract/job';
+import { stripGrubDevice } from './bootSources';
 import { rewriteKernelArgs, splitKernelArgs } from './kernelArgs';
 
 export const IMAGE_META_FILE = 'stickwright-image.json';
@@ -68,4 +70,38 @@ export function dirNameProblem(dir: string, taken: Iterable<string>): string | n
   if (['boot', 'efi', 'syslinux', 'images', 'isolinux', 'lost+found'].includes(dir.toLowerCase())) return `/${dir} is used by the boot loaders`;
   if (!isDirFree(dir, taken)) return `/${dir} already holds a live image`;
   return null;
+}
+
+/** The live directory a boot entry starts (rd.live.dir=, default LiveOS), or null for another kind of entry. */
+export function entryDir(entry: BootEntry): string | null {
+  const args = entry.cmdline.split(/\s+/u).filter(Boolean);
+  if (!args.some((a) => a === 'rd.live.image' || a === 'liveimg' || a.startsWith('root=live:'))) return null;
+  const dirArg = args.findLast((a) => a.startsWith('rd.live.dir=') || a.startsWith('live_dir='));
+  return (dirArg ? dirArg.slice(dirArg.indexOf('=') + 1) : 'LiveOS').replace(/^\/+|\/+$/gu, '');
+}
+
+/**
+ * The facts of an image without a metadata file, from the first boot menu entry that starts it
+ * (the entries given all start `dir`). GRUB entries name absolute paths and are preferred;
+ * SYSLINUX ones are relative to their config's directory (livecd-iso-to-disk: /syslinux for
+ * /LiveOS, /<dir>/syslinux for --multi images, livecd-spec.md §1.7).
+ */
+export function imageFromBootEntries(dir: string, entries: readonly BootEntry[]): ImageMeta | null {
+  const absolute = (p: string) => {
+    const stripped = stripGrubDevice(p);
+    return stripped.startsWith('/') ? stripped : `/${dir === 'LiveOS' ? '' : `${dir}/`}syslinux/${stripped}`;
+  };
+  const entry = entries.find((e) => e.kernel && stripGrubDevice(e.kernel).startsWith('/')) ?? entries.find((e) => e.kernel);
+  if (!entry?.kernel) return null;
+  return {
+    version: 1,
+    name: imageNameFromTitle(entry.title),
+    dir,
+    kernel: absolute(entry.kernel),
+    initrd: entry.initrd.map(absolute),
+    args: ownKernelArgs(entry.cmdline),
+    isoLabel: null,
+    family: 'dracut-liveos',
+    addedAt: null,
+  };
 }

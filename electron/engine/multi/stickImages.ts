@@ -3,9 +3,8 @@
 // from its /<dir>/stickwright-image.json, or — for sticks without one (older ones, those made by
 // livecd-iso-to-disk) — from the boot menu entries already on the stick that start it.
 import { StickwrightError } from '../../../shared/errors';
-import { IMAGE_META_FILE, ImageMeta, imageNameFromTitle, ownKernelArgs } from '../../../shared/plan/imageMeta';
+import { entryDir, IMAGE_META_FILE, ImageMeta, imageFromBootEntries } from '../../../shared/plan/imageMeta';
 import type { MenuOverlay } from '../../../shared/plan/multiImageMenu';
-import { stripGrubDevice } from '../../../shared/plan/bootSources';
 import type { ImageUsage, UsageReport } from '../../../shared/usage/usageReport';
 import type { BootEntry } from '../../../shared/contract/isoReport';
 import { CachedByteSource } from '../io/cachedByteSource';
@@ -115,7 +114,7 @@ export async function readStickImages(stick: string): Promise<StickImages> {
     for (const usage of report.images) {
       const fromFile = await readMeta(liveFs, usage.dir);
       const index = entries.findIndex((e) => same(entryDir(e) ?? '', usage.dir));
-      const meta = fromFile ?? derive(usage.dir, entries.filter((e) => same(entryDir(e) ?? '', usage.dir)));
+      const meta = fromFile ?? imageFromBootEntries(usage.dir, entries.filter((e) => same(entryDir(e) ?? '', usage.dir)));
       images.push({
         dir: usage.dir,
         meta: meta ? { ...meta, dir: usage.dir } : null,
@@ -153,33 +152,3 @@ async function readMeta(fs: StickFilesystem, dir: string): Promise<ImageMeta | n
   }
 }
 
-/** The live directory a boot entry starts (rd.live.dir=, default LiveOS), or null for another kind of entry. */
-export function entryDir(entry: BootEntry): string | null {
-  const args = entry.cmdline.split(/\s+/u).filter(Boolean);
-  if (!args.some((a) => a === 'rd.live.image' || a === 'liveimg' || a.startsWith('root=live:'))) return null;
-  const dirArg = args.findLast((a) => a.startsWith('rd.live.dir=') || a.startsWith('live_dir='));
-  return (dirArg ? dirArg.slice(dirArg.indexOf('=') + 1) : 'LiveOS').replace(/^\/+|\/+$/gu, '');
-}
-
-/** The facts of an image without a metadata file, from the first menu entry that starts it. */
-function derive(dir: string, entries: readonly BootEntry[]): ImageMeta | null {
-  // GRUB entries name absolute paths; SYSLINUX ones are relative to their config's directory
-  // (livecd-iso-to-disk: /syslinux or /<dir>/syslinux).
-  const absolute = (p: string) => {
-    const stripped = stripGrubDevice(p);
-    return stripped.startsWith('/') ? stripped : `/${dir === 'LiveOS' ? '' : `${dir}/`}syslinux/${stripped}`;
-  };
-  const entry = entries.find((e) => e.kernel && stripGrubDevice(e.kernel).startsWith('/')) ?? entries.find((e) => e.kernel);
-  if (!entry?.kernel) return null;
-  return {
-    version: 1,
-    name: imageNameFromTitle(entry.title),
-    dir,
-    kernel: absolute(entry.kernel),
-    initrd: entry.initrd.map(absolute),
-    args: ownKernelArgs(entry.cmdline),
-    isoLabel: null,
-    family: 'dracut-liveos',
-    addedAt: null,
-  };
-}
