@@ -155,7 +155,7 @@ describe.concurrent('multi-image sticks', () => {
     await fsckStick(stick, 'ext4', { afterBoot: true });
   });
 
-  it('vfat: add, list and remove without touching the other image; fsck clean', async ({ expect }) => {
+  it('vfat: add a flat image (OverlayFS image file), boot it once, remove it; the other image untouched, fsck clean', async ({ expect }) => {
     // liveos-two first: its EFI GRUB (on the ESP, for every image) has load_env for next-boot.
     const stick = path.join(scratch, 'vfat.img');
     const write = cli(['write', '--iso', fixtureFile('liveos-two', 'image.iso'), '--target', stick, '--size', '1G', '--fs', 'vfat', '--overlay', '96M', '--home', '64M', '--yes', '--json']);
@@ -167,11 +167,12 @@ describe.concurrent('multi-image sticks', () => {
     const clash = cli(['add', '--iso', fixtureFile('liveos', 'image.iso'), '--target', stick, '--dir', 'liveos', '--yes', '--json']);
     expect(JSON.parse(clash.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });
 
-    const added = ok<{ result: { dir: string } }>(['add', '--iso', fixtureFile('liveos', 'image.iso'), '--target', stick, '--dir', 'One', '--name', 'Plain fixture', '--overlay', '96M', '--home', '32M', '--yes']).result;
+    // A flat image (liveos-flat): on vfat its overlay is an OverlayFS image file, as the planner decides.
+    const added = ok<{ result: { dir: string } }>(['add', '--iso', fixtureFile('liveos-flat', 'image.iso'), '--target', stick, '--dir', 'One', '--name', 'Flat fixture', '--overlay', '96M', '--home', '32M', '--yes']).result;
     expect(added.dir).toBe('One');
     const listed = list(stick);
-    expect(listed.images.map((i) => [i.dir, i.name])).toEqual([['LiveOS', 'Stickwright fixture'], ['One', 'Plain fixture']]);
-    expect(listed.images[1]).toMatchObject({ overlay: { kind: 'dm-snapshot', bytes: 96 * MiB }, home: { bytes: 32 * MiB } });
+    expect(listed.images.map((i) => [i.dir, i.name])).toEqual([['LiveOS', 'Stickwright fixture'], ['One', 'Flat fixture']]);
+    expect(listed.images[1]).toMatchObject({ overlay: { kind: 'overlayfs-image', bytes: 96 * MiB }, home: { bytes: 32 * MiB } });
     expect(freeBefore - listed.totals.freeBytes).toBeGreaterThan(128 * MiB);
     expect(await hashImage(stick, 'LiveOS', 'vfat', start)).toEqual(liveBefore);
     await fsckStick(stick, 'vfat');
@@ -180,7 +181,7 @@ describe.concurrent('multi-image sticks', () => {
     ok(['next-boot', stick, 'One']);
     const b = await boot(stick, 'uefi', 'multi-vfat-1');
     expect(b.report.done, b.why).toBe(true);
-    expect([b.dir, b.two, b.report.bootCount, b.report.homeBootCount], b.why).toEqual(['One', false, 1, 1]);
+    expect([b.dir, b.two, b.report.overlay?.mode, b.report.bootCount, b.report.homeBootCount], b.why).toEqual(['One', false, 'overlayfs', 1, 1]);
 
     const removed = ok<{ result: { dir: string } }>(['remove', stick, 'One', '--yes']).result;
     expect(removed.dir).toBe('One');
