@@ -51,7 +51,18 @@ export const addVerb: Verb = {
         rl.close();
       }
     }
-    const result = await addImage(request2, values.json ? undefined : (m) => err.write(`${m}\n`));
+    // Ctrl-C / SIGTERM: stop at the next step; what the add made is removed again.
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    process.on('SIGINT', cancel);
+    process.on('SIGTERM', cancel);
+    let result;
+    try {
+      result = await addImage(request2, values.json ? undefined : (m) => err.write(`${m}\n`), controller.signal);
+    } finally {
+      process.off('SIGINT', cancel);
+      process.off('SIGTERM', cancel);
+    }
     if (values.json) out.write(`${JSON.stringify({ ok: true, result }, null, 2)}\n`);
     else out.write(`Added "${result.name}" in /${result.dir}; the boot menus list every image. Free on the stick: ${formatBytes(result.freeAfter)}.\n`);
     return 0;

@@ -180,7 +180,11 @@ export async function planAdd(request: AddRequest): Promise<AddPlan> {
   }
 }
 
-export async function addImage(request: AddRequest, onLog?: (message: string) => void): Promise<AddResult> {
+/**
+ * Carries out an add. A cancel (`signal`, e.g. Ctrl-C in the CLI) is honoured between steps and
+ * while copying: what this add made is removed again, as after any failure.
+ */
+export async function addImage(request: AddRequest, onLog?: (message: string) => void, signal?: AbortSignal): Promise<AddResult> {
   const plan = await planAdd(request);
   const { state, dir } = plan;
   const log = onLog ?? (() => undefined);
@@ -192,14 +196,19 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
       await ops.mkdir(`/${dir}`);
       try {
         await ops.mkdir(`/${dir}/boot`);
+        const step = (what: string) => {
+          if (signal?.aborted) throw new StickwrightError('CANCELLED', `before ${what}; what this add made was removed`);
+        };
         for (const file of plan.files) {
+          step(`copying ${file.path}`);
           log(`copying ${file.isoPath} to ${file.path} (${formatBytes(file.size)})`);
           const local = path.join(ops.scratch, 'copy');
-          await pipeline(Readable.from(iso.stream(file.isoPath)), createWriteStream(local));
+          await pipeline(Readable.from(iso.stream(file.isoPath, undefined, signal)), createWriteStream(local));
           await ops.putFile(file.path, local);
           await rm(local, { force: true });
           written.push(file.path);
         }
+        step('making the overlay');
         if (plan.overlay?.kind === 'dm-snapshot') {
           log(`making the dm-snapshot overlay ${plan.overlay.path} (${formatBytes(plan.overlay.size)})`);
           await ops.putZeros(plan.overlay.path, plan.overlay.size);
@@ -216,6 +225,7 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
           await rm(local, { force: true });
         }
         if (plan.overlay) written.push(plan.overlay.path);
+        step('making home.img');
         if (plan.home) {
           log(`making ${plan.home.path} (${formatBytes(plan.home.size)})`);
           const local = path.join(ops.scratch, 'home.img');
@@ -224,6 +234,7 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
           await rm(local, { force: true });
           written.push(plan.home.path);
         }
+        step('rewriting the boot menus');
         await ops.putBytes(`/${dir}/${IMAGE_META_FILE}`, `${JSON.stringify(plan.meta, null, 2)}\n`);
         written.push(`/${dir}/${IMAGE_META_FILE}`);
         log('rewriting the boot menus');
@@ -234,7 +245,10 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
         if (menus.length > 0 || written.includes(`/${dir}/${IMAGE_META_FILE}`)) {
           await writeStickMenus(state, menuImages(state), { liveOps: ops }).catch(() => undefined);
         }
-        throw error;
+        // A tool killed by the same Ctrl-C failed because the user asked to stop.
+        throw signal?.aborted && !(error instanceof StickwrightError && error.code === 'CANCELLED')
+          ? new StickwrightError('CANCELLED', 'what this add made was removed; the stick is as it was', {}, { cause: error })
+          : error;
       }
     });
   } finally {
