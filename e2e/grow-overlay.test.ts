@@ -1,50 +1,27 @@
 // `stickwright grow`: a stick booted once gets a larger dm-snapshot overlay offline; the next boot
 // keeps every change (boot counter 2, the first boot's data still there) and the kernel reports
 // the larger total — the same figure the offline reader gives. Refusals leave the stick as it was.
-import { describe, beforeAll, afterAll, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { describe, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixtureFile } from './fixtures/fixture';
 import { bootImage } from './qemu/boot';
 import { fsckStick } from './stickChecks';
+import { cli, usageOf as usage, useScratch, writeStick } from './stickCli';
 import { UsageReport } from '../shared/usage/usageReport';
 import { workerRunner } from '../electron/main/jobs/launchWorker';
 import { jobResult } from '../electron/main/jobs/jobResult';
-import { copyFileSync, mkdirSync } from 'node:fs';
 
-const CLI = path.resolve('dist/cli.js');
 const MiB = 2 ** 20;
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'sw-grow-'));
-});
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
-
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function write(stick: string, fs: string): void {
-  const run = cli(['write', '--iso', fixtureFile('liveos', 'image.iso'), '--target', stick, '--size', '1G', '--fs', fs, '--overlay', '256M', '--home', '64M', '--yes', '--json']);
-  if (run.status !== 0) throw new Error(`stickwright write failed (${run.status}): ${run.stdout.split('\n').slice(-3).join('\n')}${run.stderr}`);
-}
-
-function usage(stick: string): UsageReport {
-  const run = cli(['usage', stick, '--json']);
-  if (run.status !== 0) throw new Error(`stickwright usage failed (${run.status}): ${run.stdout}${run.stderr}`);
-  return UsageReport.parse((JSON.parse(run.stdout) as { report: unknown }).report);
-}
+const scratchDir = useScratch('sw-grow-');
+const write = (stick: string, fs: 'ext4' | 'vfat') => writeStick(fixtureFile('liveos', 'image.iso'), stick, { fs, home: '64M' });
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 describe.concurrent('stickwright grow', () => {
   it('ext4, OVMF: the grown overlay keeps its changes and the kernel sees the new size', async ({ expect }) => {
-    const stick = path.join(scratch, 'grow-ext4.img');
+    const stick = path.join(scratchDir(), 'grow-ext4.img');
     write(stick, 'ext4');
     const first = await bootImage({ image: stick, firmware: 'uefi', medium: 'usb', name: 'grow-ext4-1' });
     expect(first.report.dm?.snapshot?.total, first.logPath).toBe(524280);
@@ -72,10 +49,10 @@ describe.concurrent('stickwright grow', () => {
   });
 
   it("the app's way: grow and reset as jobs of the real worker answer with the new report", async ({ expect }) => {
-    const stick = path.join(scratch, 'jobs.img');
+    const stick = path.join(scratchDir(), 'jobs.img');
     write(stick, 'ext4');
     // A private copy of the worker bundle: a concurrent rebuild of dist/ cannot pull it away.
-    const appDir = path.join(scratch, 'worker-app');
+    const appDir = path.join(scratchDir(), 'worker-app');
     mkdirSync(appDir, { recursive: true });
     copyFileSync(path.resolve('dist/worker.js'), path.join(appDir, 'worker.js'));
     const jobs = workerRunner({ packaged: false, appDir });
@@ -87,8 +64,8 @@ describe.concurrent('stickwright grow', () => {
   });
 
   it('refusals say why and change nothing', async ({ expect }) => {
-    const ext4 = path.join(scratch, 'refuse-ext4.img');
-    const vfat = path.join(scratch, 'refuse-vfat.img');
+    const ext4 = path.join(scratchDir(), 'refuse-ext4.img');
+    const vfat = path.join(scratchDir(), 'refuse-vfat.img');
     write(ext4, 'ext4');
     write(vfat, 'vfat');
     const hashes = [sha256(ext4), sha256(vfat)];

@@ -4,16 +4,16 @@
 // same file. Screenshots in light and dark go to docs/screenshots/health-*.png.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright';
 import { UsageReport } from '../shared/usage/usageReport';
 import { formatBytes } from '../shared/units';
-import { cowLayout, expectedStatus, type CowLayoutOptions } from '../electron/engine/usage/testing/syntheticCow';
+import { expectedStatus, type CowLayoutOptions } from '../electron/engine/usage/testing/syntheticCow';
+import { putCowOnExt4, writeCowFile } from './cowOnStick';
 import { launchApp, type AppHarness } from './harness/launchApp';
 import { fixtureFile } from './fixtures/fixture';
-import { readPartitions } from './stickChecks';
 
 // Private copies of the CLI and worker bundles (made in beforeAll): a concurrent `npm run build`
 // empties dist/ for a moment, which must not fail a test halfway.
@@ -68,25 +68,6 @@ function cliUsage(stick: string): UsageReport {
   const parsed = JSON.parse(result.stdout) as { ok: boolean; report: unknown };
   if (result.code !== 0 || !parsed.ok) throw new Error(`stickwright usage failed (${result.code}): ${result.stdout}${result.stderr}`);
   return UsageReport.parse(parsed.report);
-}
-
-/** A sparse host file holding a dm-snapshot store (header and metadata chunks only). */
-function writeCowFile(file: string, options: CowLayoutOptions): void {
-  const fd = openSync(file, 'w');
-  try {
-    ftruncateSync(fd, options.fileSize);
-    for (const w of cowLayout(options)) writeSync(fd, w.bytes, 0, w.bytes.length, w.offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Replaces the ext4 stick's overlay file with `cow` (debugfs rm + write, holes kept). */
-function putCowOnExt4(stick: string, overlay: string, cow: string): void {
-  const [live] = readPartitions(stick);
-  if (!live) throw new Error('no partition 1');
-  const result = run('debugfs', ['-w', '-f', '-', `${stick}?offset=${live.start}`], { input: `rm ${overlay}\nwrite ${cow} ${overlay}\n` });
-  if (result.code !== 0 || /error|not found/i.test(result.stderr.replace(/^debugfs [\d.]+ .*$/m, ''))) throw new Error(`debugfs: ${result.stderr}`);
 }
 
 /**

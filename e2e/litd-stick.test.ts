@@ -1,40 +1,20 @@
 // Sticks made the way livecd-iso-to-disk makes them (e2e/litdStick.ts, following the spec):
 // `stickwright usage` reads them as the kernel will use them, and `reset-overlay` works on them.
 // Booted under OVMF (the ISO's own EFI GRUB from the FAT partition, as LITD leaves it).
-import { describe, beforeAll, afterAll, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it } from 'vitest';
 import path from 'node:path';
 import { fixtureFile } from './fixtures/fixture';
 import { bootImage } from './qemu/boot';
 import { makeLitdStick } from './litdStick';
 import { fsckStick } from './stickChecks';
-import { UsageReport } from '../shared/usage/usageReport';
+import { cli, usageOf as usage, useScratch } from './stickCli';
 
-const CLI = path.resolve('dist/cli.js');
 const MiB = 2 ** 20;
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'sw-litd-test-'));
-});
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
-
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function usage(stick: string): UsageReport {
-  const run = cli(['usage', stick, '--json']);
-  if (run.status !== 0) throw new Error(`stickwright usage failed (${run.status}): ${run.stdout}${run.stderr}`);
-  return UsageReport.parse((JSON.parse(run.stdout) as { report: unknown }).report);
-}
+const scratchDir = useScratch('sw-litd-test-');
 
 describe('a livecd-iso-to-disk stick', () => {
   it('usage reads its layout; the kernel agrees after a boot; reset-overlay starts it afresh, home kept', async ({ expect }) => {
-    const stick = path.join(scratch, 'litd.img');
+    const stick = path.join(scratchDir(), 'litd.img');
     const { uuid, overlayPath } = makeLitdStick(stick, fixtureFile('liveos', 'image.iso'), { overlayMiB: 64, homeMiB: 64 });
     const fresh = usage(stick);
     expect(fresh.live).toMatchObject({ partition: 1, fs: 'vfat', label: 'LIVE', uuid });

@@ -2,40 +2,17 @@
 // offline; the next boot starts from a clean overlay (boot counter back to 1, the first boot's
 // data gone) while home.img kept its contents (home counter 2). Per overlay kind it can reset:
 // dm-snapshot on ext4 and F2FS, the OverlayFS image on vfat; an OverlayFS directory is refused.
-import { describe, beforeAll, afterAll, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { describe, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixtureFile } from './fixtures/fixture';
 import { bootImage, type Firmware } from './qemu/boot';
 import { fsckStick } from './stickChecks';
-import { UsageReport } from '../shared/usage/usageReport';
+import { cli, usageOf as usage, useScratch, writeStick } from './stickCli';
 
-const CLI = path.resolve('dist/cli.js');
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'sw-reset-'));
-});
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
-
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-function write(iso: string, stick: string, fs: string): void {
-  const run = cli(['write', '--iso', iso, '--target', stick, '--size', '1G', '--fs', fs, '--overlay', '256M', '--home', '128M', '--yes', '--json']);
-  if (run.status !== 0) throw new Error(`stickwright write failed (${run.status}): ${run.stdout.split('\n').slice(-3).join('\n')}${run.stderr}`);
-}
-
-function usage(stick: string): UsageReport {
-  const run = cli(['usage', stick, '--json']);
-  if (run.status !== 0) throw new Error(`stickwright usage failed (${run.status}): ${run.stdout}${run.stderr}`);
-  return UsageReport.parse((JSON.parse(run.stdout) as { report: unknown }).report);
-}
+const scratchDir = useScratch('sw-reset-');
+const write = (iso: string, stick: string, fs: 'ext4' | 'vfat' | 'f2fs') => writeStick(iso, stick, { fs });
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -55,7 +32,7 @@ const CASES: Case[] = [
 describe.concurrent('stickwright reset-overlay', () => {
   for (const c of CASES) {
     it(`${c.kind} on ${c.fs}: the next boot starts clean, home is kept`, async ({ expect }) => {
-      const stick = path.join(scratch, `${c.fixture}-${c.fs}.img`);
+      const stick = path.join(scratchDir(), `${c.fixture}-${c.fs}.img`);
       write(fixtureFile(c.fixture, 'image.iso'), stick, c.fs);
       const name = `reset-${c.fixture}-${c.fs}`;
       const first = await bootImage({ image: stick, firmware: c.firmware, medium: 'usb', name: `${name}-1` });
@@ -93,7 +70,7 @@ describe.concurrent('stickwright reset-overlay', () => {
   }
 
   it('refuses what it cannot reset offline, and names a missing image', async ({ expect }) => {
-    const stick = path.join(scratch, 'flat-ext4.img');
+    const stick = path.join(scratchDir(), 'flat-ext4.img');
     write(fixtureFile('liveos-flat', 'image.iso'), stick, 'ext4');
     const before = sha256(stick);
     const dir = cli(['reset-overlay', stick, '--yes', '--json']);

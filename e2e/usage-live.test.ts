@@ -3,32 +3,20 @@
 // the stick, and the fixture's init runs it after the system is at rest). The report must say it
 // is live, carry the kernel's own overlay figure — the `dmsetup status live-rw` the init printed
 // just before — and agree with the offline reading of the same stick after power-off.
-import { describe, beforeAll, afterAll, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fixtureFile } from './fixtures/fixture';
 import { bootImage } from './qemu/boot';
 import { readPartitions } from './stickChecks';
+import { CLI, cli, useScratch } from './stickCli';
 import { UsageReport } from '../shared/usage/usageReport';
 
-const CLI = path.resolve('dist/cli.js');
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(path.join(tmpdir(), 'sw-usage-live-'));
-});
-afterAll(() => {
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
-
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] });
-}
+const scratchDir = useScratch('sw-usage-live-');
 
 describe('stickwright usage on the system booted from the stick', () => {
   it('vfat, SeaBIOS: says it is live and gives the kernel figure; offline agrees afterwards', async ({ expect }) => {
-    const stick = path.join(scratch, 'live.img');
+    const stick = path.join(scratchDir(), 'live.img');
     const written = cli(['write', '--iso', fixtureFile('liveos-node', 'image.iso'), '--target', stick, '--size', '1G', '--fs', 'vfat', '--overlay', '256M', '--home', '64M', '--yes', '--json']);
     expect(written.status, written.stdout.slice(-600) + written.stderr).toBe(0);
     // The CLI onto the stick's FAT (mtools, no mount); .mjs: no package.json says "module" there.

@@ -16,6 +16,7 @@ import { fatFileExtents } from '../electron/engine/usage/fatExtents';
 import { readStickUsage } from '../electron/engine/usage/readStickUsage';
 import { openStickFilesystem, type StickFilesystem } from '../electron/engine/usage/stickFilesystem';
 import { cowLayout, expectedStatus, type CowLayoutOptions } from '../electron/engine/usage/testing/syntheticCow';
+import { putCowOnExt4, writeCowFile } from './cowOnStick';
 import { fixtureFile } from './fixtures/fixture';
 import { bootImage } from './qemu/boot';
 import { readPartitions } from './stickChecks';
@@ -75,24 +76,6 @@ function dumpe2fs(stick: string, offset: number): Record<string, string> {
     const m = /^([^:]+):\s+(.*)$/.exec(line);
     return m ? [[m[1] as string, (m[2] as string).trim()]] : [];
   }));
-}
-
-/** A sparse host file holding a dm-snapshot store (header and metadata chunks only). */
-function writeCowFile(file: string, options: CowLayoutOptions): void {
-  const fd = openSync(file, 'w');
-  try {
-    ftruncateSync(fd, options.fileSize);
-    for (const w of cowLayout(options)) writeSync(fd, w.bytes, 0, w.bytes.length, w.offset);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Replaces the ext4 stick's overlay file with `cow` (debugfs rm + write, holes kept). */
-function putCowOnExt4(stick: string, overlay: string, cow: string): void {
-  const part = livePartition(stick);
-  const result = run('debugfs', ['-w', '-f', '-', `${stick}?offset=${part.start}`], { input: `rm ${overlay}\nwrite ${cow} ${overlay}\n` });
-  if (result.code !== 0 || /error|not found/i.test(result.stderr.replace(/^debugfs [\d.]+ .*$/m, ''))) throw new Error(`debugfs: ${result.stderr}`);
 }
 
 /** Writes the store's chunks straight into the vfat stick's overlay file, where its clusters are. */
