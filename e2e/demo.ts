@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     const boot = await bootImage({ image: stick, firmware, medium: 'usb', name: `demo-${firmware}` });
     show(i + 1, firmware, boot);
   }
+  say('\n== How full is it now? Read offline, without mounting (the same figure the booted system\n   printed with dmsetup status above)');
+  run(['usage', stick]);
   say(`\nThe virtual stick stays at ${stick}: write it to a real stick with dd, or boot it again.`);
 }
 
