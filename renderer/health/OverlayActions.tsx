@@ -3,7 +3,7 @@ import type { ImageUsage, UsageReport } from '../../shared/usage/usageReport';
 import { formatBytes } from '../../shared/units';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { useAppStore } from '../store';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../components/ConfirmDialog';
 import { canResetOffline, growAdvice, growBounds, growCommand, resetCommand } from './usageWords';
 
 const MiB = 1024 * 1024;
@@ -111,6 +111,8 @@ export function OverlayActions({ id, report, image }: { readonly id: string; rea
       {confirm === 'reset' && (
         <ConfirmDialog
           id={`${id}-confirm-reset`}
+          className="health-dialog"
+          textClassName="health-dialog-text"
           title={`Reset the overlay of /${image.dir}?`}
           confirmLabel="Reset overlay"
           cancelLabel="Keep my changes"
@@ -130,6 +132,8 @@ export function OverlayActions({ id, report, image }: { readonly id: string; rea
       {confirm === 'grow' && growable && (
         <ConfirmDialog
           id={`${id}-confirm-grow`}
+          className="health-dialog"
+          textClassName="health-dialog-text"
           title={`Grow the overlay of /${image.dir} to ${formatBytes(sizeMiB * MiB)}?`}
           confirmLabel="Grow overlay"
           cancelLabel="Cancel"
