@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
-/** Asks before a stick is changed. A modal <dialog>: focus stays inside, Escape cancels, and the
- *  safe button has the focus first. */
+/** Asks before something that cannot be undone. A modal <dialog>: focus stays inside, Escape
+ *  cancels, and the safe button has the focus first. */
 export function ConfirmDialog(props: {
   readonly id: string;
   readonly title: string;
@@ -11,8 +11,11 @@ export function ConfirmDialog(props: {
   readonly tone: 'danger' | 'primary';
   readonly onConfirm: () => void;
   readonly onCancel: () => void;
+  /** Extra classes for the dialog and for its text (a view's own look). */
+  readonly className?: string;
+  readonly textClassName?: string;
 }) {
-  const { id, title, children, confirmLabel, cancelLabel, tone, onConfirm, onCancel } = props;
+  const { id, title, children, confirmLabel, cancelLabel, tone, onConfirm, onCancel, className, textClassName } = props;
   const dialog = useRef<HTMLDialogElement>(null);
   const cancelButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -24,7 +27,7 @@ export function ConfirmDialog(props: {
   return (
     <dialog
       ref={dialog}
-      className="dialog health-dialog"
+      className={className ? `dialog ${className}` : 'dialog'}
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-text`}
       onCancel={(e) => {
@@ -33,7 +36,7 @@ export function ConfirmDialog(props: {
       }}
     >
       <h3 id={`${id}-title`}>{title}</h3>
-      <div id={`${id}-text`} className="health-dialog-text">
+      <div id={`${id}-text`} className={textClassName}>
         {children}
       </div>
       <div className="dialog-actions">
