@@ -60,6 +60,7 @@ describe.concurrent('sticks written by stickwright write boot and persist', () =
   for (const c of CASES) {
     it(`${c.fixture} on ${c.fs}, ${c.firmware === 'bios' ? 'SeaBIOS' : 'OVMF'}: ${c.overlay} overlay and home survive a reboot`, async ({ expect }) => {
       const stick = path.join(scratch, `${c.fixture}-${c.fs}-${c.firmware}.img`);
+      rmSync(stick, { force: true }); // a retried test starts from a new virtual stick
       write(fixtureFile(c.fixture, 'image.iso'), stick, c.fs);
       const name = `write-${c.fixture}-${c.fs}-${c.firmware}`;
 
