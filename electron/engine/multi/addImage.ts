@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StickwrightError } from '../../../shared/errors';
-import { stripGrubDevice } from '../../../shared/plan/bootSources';
+import { ADD_IGNORED_PROBLEMS, ADD_MARGIN, addImageFiles, addNeedBytes, overlayBytes, type AddFile } from '../../../shared/plan/addFootprint';
 import { dirNameProblem, IMAGE_META_FILE, imageNameFromTitle, ownKernelArgs, randomDirName, type ImageMeta } from '../../../shared/plan/imageMeta';
 import type { MenuOverlay } from '../../../shared/plan/multiImageMenu';
 import { planWrite } from '../../../shared/plan/planWrite';
@@ -25,14 +25,11 @@ import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
 import { withStickFiles } from '../stickfs/stickFiles';
 import { resolveTarget } from '../target/resolveTarget';
 import { IsoImage } from '../write/isoImage';
+import { ProgressMeter, type ProgressSnapshot } from '../write/progressMeter';
+import type { PhaseName } from '../../../shared/contract/events';
 import { readStickImages, type StickImages } from './stickImages';
 import { writeStickMenus, menuImages } from './stickMenus';
 
-const MiB = 2 ** 20;
-/** Never fill the live filesystem: livesys, logs and the menus need room (as planWrite's MIN_FREE). */
-export const ADD_MARGIN = 16 * MiB;
-/** Files are counted in whole 64 KiB (FAT clusters are at most that; ext4 blocks less). */
-const ALLOC_UNIT = 64 * 1024;
 
 export interface AddRequest {
   readonly stick: string;
@@ -46,10 +43,10 @@ export interface AddRequest {
   readonly now?: () => Date;
 }
 
-export interface AddFile {
-  readonly path: string;
-  readonly size: number;
-  readonly isoPath: string;
+/** Phase and progress events of an add (the app's progress bar); bytes are those placed on the stick. */
+export interface AddHooks {
+  readonly onPhase?: (phase: PhaseName) => void;
+  readonly onProgress?: (progress: ProgressSnapshot) => void;
 }
 
 export interface AddPlan {
@@ -73,8 +70,6 @@ export interface AddResult {
   readonly freeBefore: number;
   readonly freeAfter: number;
 }
-
-const allocated = (size: number) => Math.ceil(size / ALLOC_UNIT) * ALLOC_UNIT;
 
 /** Every check of an add, with no side effect; the ISO is read (metadata only) and closed. */
 export async function planAdd(request: AddRequest): Promise<AddPlan> {
@@ -110,40 +105,17 @@ export async function planAdd(request: AddRequest): Promise<AddPlan> {
         homeUuid: randomUUID(),
       },
     );
-    // The stick's size is checked below against its free space; its UEFI loaders are the first
-    // image's (already on the ESP), not this ISO's.
-    const problems = result.ok ? [] : result.problems.filter((p) => p.code !== 'TARGET_TOO_SMALL' && p.code !== 'UEFI_CANNOT_READ_FS');
+    const problems = result.ok ? [] : result.problems.filter((p) => !ADD_IGNORED_PROBLEMS.has(p.code));
     const [first] = problems;
     if (first) throw new StickwrightError(first.code, first.message, first.data);
     if (!result.ok) throw new Error('planner failed without a problem');
     const plan = result.plan;
 
-    const entry = plan.boot.entries.find((e) => e.isDefault) ?? plan.boot.entries[0];
-    if (!entry) throw new StickwrightError('NO_LIVE_LAYOUT', 'no boot entry of the image names a kernel');
-    const byLower = new Map(report.files.entries.map((f) => [f.path.toLowerCase(), f]));
-    const isoFile = (p: string) => {
-      const found = byLower.get(stripGrubDevice(p).toLowerCase());
-      if (!found) throw new StickwrightError('NO_LIVE_LAYOUT', `the boot entry names ${p}, which the image does not hold`);
-      return found;
-    };
-    const livePrefix = `/${plan.liveDir}/`.toLowerCase();
-    const files: AddFile[] = plan.liveFiles
-      .filter((f) => f.source.kind === 'iso' && f.path.toLowerCase().startsWith(livePrefix))
-      .map((f) => ({ path: `/${dir}/${f.path.slice(livePrefix.length)}`, size: f.size, isoPath: f.source.kind === 'iso' ? f.source.isoPath : f.path }));
-    const bootFile = (p: string) => {
-      const found = isoFile(p);
-      return { path: `/${dir}/boot/${path.posix.basename(found.path)}`, size: found.size, isoPath: found.path };
-    };
-    const kernel = bootFile(entry.kernel);
-    const initrds = entry.initrd.map(bootFile);
-    for (const f of [kernel, ...initrds]) if (!files.some((g) => g.path === f.path)) files.push(f);
+    const { entry, kernel, initrds, files } = addImageFiles(report, plan, dir);
 
     const overlayPath = `/${dir}/overlay-${live.label ?? ''}-${live.uuid}`;
     const persistence = plan.persistence;
-    const overlay =
-      persistence.kind === 'none'
-        ? null
-        : { kind: persistence.kind, path: overlayPath, size: persistence.kind === 'overlayfs-dir' ? request.overlaySize : persistence.size };
+    const overlay = persistence.kind === 'none' ? null : { kind: persistence.kind, path: overlayPath, size: overlayBytes(persistence, request.overlaySize) };
     const home = request.homeSize > 0 ? { path: `/${dir}/home.img`, size: request.homeSize } : null;
 
     const names = state.images.map((i) => i.meta?.name ?? i.dir);
@@ -163,7 +135,7 @@ export async function planAdd(request: AddRequest): Promise<AddPlan> {
       addedAt: (request.now?.() ?? new Date()).toISOString(),
     };
 
-    const needBytes = files.reduce((sum, f) => sum + allocated(f.size), 0) + (overlay ? allocated(overlay.size) : 0) + (home ? allocated(home.size) : 0) + ADD_MARGIN + MiB;
+    const needBytes = addNeedBytes(files, overlay?.size ?? 0, home?.size ?? 0);
     const freeBytes = live.freeBytes;
     if (needBytes > freeBytes) {
       throw new StickwrightError(
@@ -184,10 +156,16 @@ export async function planAdd(request: AddRequest): Promise<AddPlan> {
  * Carries out an add. A cancel (`signal`, e.g. Ctrl-C in the CLI) is honoured between steps and
  * while copying: what this add made is removed again, as after any failure.
  */
-export async function addImage(request: AddRequest, onLog?: (message: string) => void, signal?: AbortSignal): Promise<AddResult> {
+export async function addImage(request: AddRequest, onLog?: (message: string) => void, signal?: AbortSignal, hooks: AddHooks = {}): Promise<AddResult> {
   const plan = await planAdd(request);
   const { state, dir } = plan;
   const log = onLog ?? (() => undefined);
+  const placedOverlay = plan.overlay?.kind === 'overlayfs-dir' ? 0 : (plan.overlay?.size ?? 0);
+  const meter = new ProgressMeter(plan.files.reduce((sum, f) => sum + f.size, 0) + placedOverlay + (plan.home?.size ?? 0), (p) => hooks.onProgress?.(p));
+  const enter = (phase: PhaseName) => {
+    hooks.onPhase?.(phase);
+    meter.enter(phase);
+  };
   const iso = await IsoImage.open(request.iso);
   const written: string[] = [];
   let menus: string[] = [];
@@ -199,16 +177,25 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
         const step = (what: string) => {
           if (signal?.aborted) throw new StickwrightError('CANCELLED', `before ${what}; what this add made was removed`);
         };
+        enter('copy');
         for (const file of plan.files) {
           step(`copying ${file.path}`);
           log(`copying ${file.isoPath} to ${file.path} (${formatBytes(file.size)})`);
           const local = path.join(ops.scratch, 'copy');
-          await pipeline(Readable.from(iso.stream(file.isoPath, undefined, signal)), createWriteStream(local));
+          // A file is staged, then placed on the stick (debugfs/mcopy): each counts for half its bytes.
+          let staged = 0;
+          const chunks = countChunks(iso.stream(file.isoPath, undefined, signal), (n) => {
+            meter.advance(Math.floor((staged + n) / 2) - Math.floor(staged / 2));
+            staged += n;
+          });
+          await pipeline(Readable.from(chunks), createWriteStream(local));
           await ops.putFile(file.path, local);
+          meter.advance(file.size - Math.floor(staged / 2));
           await rm(local, { force: true });
           written.push(file.path);
         }
         step('making the overlay');
+        enter('persist');
         if (plan.overlay?.kind === 'dm-snapshot') {
           log(`making the dm-snapshot overlay ${plan.overlay.path} (${formatBytes(plan.overlay.size)})`);
           await ops.putZeros(plan.overlay.path, plan.overlay.size);
@@ -225,6 +212,7 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
           await rm(local, { force: true });
         }
         if (plan.overlay) written.push(plan.overlay.path);
+        meter.advance(placedOverlay);
         step('making home.img');
         if (plan.home) {
           log(`making ${plan.home.path} (${formatBytes(plan.home.size)})`);
@@ -233,8 +221,10 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
           await ops.putImage(plan.home.path, local);
           await rm(local, { force: true });
           written.push(plan.home.path);
+          meter.advance(plan.home.size);
         }
         step('rewriting the boot menus');
+        enter('boot');
         await ops.putBytes(`/${dir}/${IMAGE_META_FILE}`, `${JSON.stringify(plan.meta, null, 2)}\n`);
         written.push(`/${dir}/${IMAGE_META_FILE}`);
         log('rewriting the boot menus');
@@ -254,8 +244,17 @@ export async function addImage(request: AddRequest, onLog?: (message: string) =>
   } finally {
     await iso.close();
   }
+  enter('verify');
   const after = await readStickImages(request.stick);
   const added = after.images.find((i) => i.dir === dir);
   if (!added?.meta) throw new StickwrightError('VERIFY_FAILED', `/${dir} does not read back as a live image after adding it`);
   return { dir, name: plan.meta.name, files: written, menus, freeBefore: plan.freeBytes, freeAfter: after.report.live.freeBytes };
+}
+
+/** Passes the chunks through, telling `count` each one's length. */
+async function* countChunks(chunks: AsyncIterable<Uint8Array>, count: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    count(chunk.length);
+    yield chunk;
+  }
 }
