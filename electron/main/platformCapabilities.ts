@@ -7,8 +7,8 @@ export interface Capabilities {
 }
 
 export function platformCapabilities(platform: NodeJS.Platform): Capabilities {
-  // Inspect is pure Node and works on every OS. The writer and the usage viewer (the worker reads
-  // the stick) are Linux-only so far; multi-image sticks are not built yet on any OS. Linux gets
-  // each first.
-  return { inspect: true, write: platform === 'linux', usage: platform === 'linux', multiImage: false };
+  // Inspect is pure Node and works on every OS. The writer, the usage viewer and multi-image
+  // sticks (the worker reads and changes the stick) are Linux-only so far. Linux gets each first.
+  const linux = platform === 'linux';
+  return { inspect: true, write: linux, usage: linux, multiImage: linux };
 }

@@ -5,7 +5,8 @@ import { IsoReport } from './isoReport';
 import { Drive, DevicePath, ListDrivesOptions } from './drive';
 import { JobId, WriteRequest } from './writeRequest';
 import { UsageReport } from '../usage/usageReport';
-import { LiveDir } from './job';
+import { LiveDir } from './liveDir';
+import { AddImageRequest, ImageChangeResult, RemoveImageRequest, StickImageList } from './multiImage';
 import type { Result } from './result';
 
 /** Paths come from a file picker or a drop; bound them so a hostile page cannot send megabytes. */
@@ -43,6 +44,12 @@ export const apiContract = {
   resetOverlay: { args: z.tuple([DevicePath, LiveDir]), result: UsageReport },
   /** Grow a live image's dm-snapshot overlay to the given bytes (changes kept); the new report. */
   growOverlay: { args: z.tuple([DevicePath, LiveDir, z.number().int().positive().max(2 ** 46)]), result: UsageReport },
+  /** The live images on a written stick, in boot menu order, with its usage report (read by the worker). */
+  listStickImages: { args: z.tuple([DevicePath]), result: StickImageList },
+  /** Start adding a live image to a written stick; its events then arrive through onJobEvent. */
+  startAddImage: { args: z.tuple([AddImageRequest]), result: z.object({ jobId: JobId }) },
+  /** Remove a live image (with its overlay and home) from a stick with several; the stick afterwards. */
+  removeImage: { args: z.tuple([RemoveImageRequest]), result: ImageChangeResult },
   /** Flush and power off a written drive so it can be unplugged; says what it did. */
   ejectDrive: { args: z.tuple([DevicePath]), result: z.object({ ejected: z.boolean(), message: z.string() }) },
 } as const;

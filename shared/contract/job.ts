@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { WriteOptions } from '../plan/writeOptions';
 import { JobId } from './writeRequest';
+import { LiveDir } from './liveDir';
+import { ImageName } from './multiImage';
 
 export const JOB_PROTOCOL_VERSION = 1;
 
@@ -37,8 +39,7 @@ export const UsageJob = z.strictObject({
   stick: FilePath,
 });
 
-/** A live image's directory on the stick: one path component, no traversal. */
-export const LiveDir = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a directory name of letters, digits, ".", "_" and "-"');
+export { LiveDir };
 
 /** Discard an image's system changes (its overlay starts fresh); home is kept. */
 export const ResetOverlayJob = z.strictObject({
@@ -59,7 +60,41 @@ export const GrowOverlayJob = z.strictObject({
   size: z.number().int().positive().max(2 ** 46),
 });
 
-export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob, ResetOverlayJob, GrowOverlayJob]);
+/** The images on a stick with their names (and its usage report). */
+export const ListImagesJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('list-images'),
+  stick: FilePath,
+});
+
+/** One more live image on a written stick, in its own directory; the others are not touched. */
+export const AddImageJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('add-image'),
+  isoPath: FilePath,
+  stick: FilePath,
+  /** Refuse a stick whose size differs from what the user chose (a swapped stick). */
+  expectedSize: z.number().int().positive().max(2 ** 53 - 1),
+  overlaySize: z.number().int().nonnegative().max(2 ** 46),
+  homeSize: z.number().int().nonnegative().max(2 ** 46),
+  name: ImageName.optional(),
+});
+
+/** One live image off a stick with several (its overlay and home go with it). */
+export const RemoveImageJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('remove-image'),
+  stick: FilePath,
+  expectedSize: z.number().int().positive().max(2 ** 53 - 1),
+  dir: LiveDir,
+  /** The live filesystem UUID the person saw; null skips the check (a filesystem without one). */
+  liveUuid: z.string().max(64).nullable(),
+});
+
+export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob, ResetOverlayJob, GrowOverlayJob, ListImagesJob, AddImageJob, RemoveImageJob]);
 export type Job = z.infer<typeof Job>;
 
 /** Messages the parent may send after the job, on the same stdin. */

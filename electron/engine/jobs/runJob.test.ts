@@ -1,6 +1,6 @@
 // The job runner's envelope without a write (those need root and fixtures: e2e/worker.test.ts).
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { WorkerEvent } from '../../../shared/contract/events';
@@ -46,5 +46,34 @@ describe('runJob (write)', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: 'error', phase: null, error: { code: 'CANCELLED', data: { targetTouched: false } } });
     expect((events[0] as Extract<WorkerEvent, { type: 'error' }>).error.message).toMatch(/nothing was written to \/nonexistent\/stick\.img/);
+  });
+});
+
+describe('runJob (multi-image)', () => {
+  it('an add to a stick that is gone: TARGET_NOT_FOUND in the preflight, nothing made, exit 4', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sw-runjob-'));
+    try {
+      const job: Job = { v: 1, id: 'unit-2', kind: 'add-image', isoPath: '/nonexistent/two.iso', stick: path.join(dir, 'stick.img'), expectedSize: 2 ** 30, overlaySize: 0, homeSize: 0 };
+      const { code, events } = await run(job);
+      expect(code).toBe(4);
+      expect(events.map((e) => e.type)).toEqual(['phase', 'error']);
+      expect(events[1]).toMatchObject({ jobId: 'unit-2', type: 'error', phase: 'preflight', error: { code: 'TARGET_NOT_FOUND' } });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a remove from a stick of another size than chosen: TARGET_CHANGED before anything is read', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sw-runjob-'));
+    try {
+      const stick = path.join(dir, 'stick.img');
+      writeFileSync(stick, Buffer.alloc(4096));
+      const { code, events } = await run({ v: 1, id: 'unit-3', kind: 'remove-image', stick, expectedSize: 2 ** 30, dir: 'ab12', liveUuid: null });
+      expect(code).toBe(4);
+      expect(events).toEqual([expect.objectContaining({ type: 'error', phase: null, error: expect.objectContaining({ code: 'TARGET_CHANGED', data: expect.objectContaining({ expectedSize: 2 ** 30, size: 4096 }) }) })]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Runs one validated Job and reports through a sink: the elevated worker's body (NDJSON on
-// stdout). A write goes through the same guarded pipeline as the CLI's `write`.
+// stdout). A write goes through the same guarded pipeline as the CLI's `write`; the multi-image
+// jobs through the engine calls of `list`, `add` and `remove`.
 import type { Job } from '../../../shared/contract/job';
 import type { WorkerEvent, WorkerEventBody, PhaseName } from '../../../shared/contract/events';
 import { ERROR_CATALOG, StickwrightError, toErrorPayload } from '../../../shared/errors';
@@ -10,6 +11,8 @@ import { growOverlay } from '../maintain/growOverlay';
 import type { WriteHooks } from '../write/writeStick';
 import { asCancelled } from './asCancelled';
 import { runWriteJob } from './writeJob';
+import { addImageJob, listImagesJob, removeImageJob } from './imageJobs';
+import type { ProgressSnapshot } from '../write/progressMeter';
 
 export type EventSink = (event: WorkerEvent) => void;
 
@@ -60,6 +63,25 @@ export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Pr
         if (job.kind === 'reset-overlay') await resetOverlay({ stick: job.stick, dir: job.dir });
         else await growOverlay({ stick: job.stick, dir: job.dir, size: job.size });
         send({ type: 'result', value: await readStickUsage(job.stick) });
+        return 0;
+      }
+      case 'list-images': {
+        send({ type: 'result', value: await listImagesJob(job.stick) });
+        return 0;
+      }
+      case 'add-image': {
+        // Streamed like a write (the app shows its progress); a cancel removes what it made.
+        enter('preflight');
+        const hooks = {
+          onPhase: (next: PhaseName) => enter(next),
+          onProgress: (p: ProgressSnapshot) => send({ type: 'progress', phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, speed: p.speed, eta: p.eta }),
+        };
+        const result = await addImageJob(job, hooks, signal, (message) => send({ type: 'log', level: 'info', message }));
+        send({ type: 'result', value: result });
+        return 0;
+      }
+      case 'remove-image': {
+        send({ type: 'result', value: await removeImageJob(job) });
         return 0;
       }
     }

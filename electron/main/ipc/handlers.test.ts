@@ -18,9 +18,12 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
   const started: Job[] = [];
   const cancels: string[] = [];
   let finish: (code: number) => void = () => {};
+  /** Delivers an event to the last job's listener, as the worker would. */
+  let emit: (event: WorkerEvent) => void = () => {};
   const jobs: JobRunner = {
-    start: (job) => {
+    start: (job, onEvent) => {
       started.push(job);
+      emit = onEvent;
       return { jobId: job.id, cancel: () => cancels.push(job.id), done: new Promise<number>((resolve) => (finish = resolve)) };
     },
   };
@@ -35,7 +38,7 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
     ejectDrive: vi.fn(async (device: string) => ({ ejected: true, message: `${device} off` })),
     ...overrides,
   };
-  return { handlers: createHandlers(deps), started, cancels, sent, deps, finish: (code: number) => finish(code) };
+  return { handlers: createHandlers(deps), started, cancels, sent, deps, finish: (code: number) => finish(code), emit: (event: WorkerEvent) => emit(event) };
 }
 
 const request = { isoPath: '/isos/live.iso', device: '/dev/sdb', expectedSize: 16 * GiB, options: { fs: 'ext4', overlaySize: GiB, homeSize: 0 } };
@@ -174,6 +177,92 @@ describe('maintenance actions', () => {
     const { handlers } = setup();
     await handlers.startWrite({ ...request, verify: true, options: { ...request.options, fs: 'ext4', overlayKind: 'auto', encryptHome: false, label: 'LIVE' } });
     expect(await callApi(handlers, 'resetOverlay', trusted, ['/dev/sdb', 'LiveOS'])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY' } });
+  });
+});
+
+describe('multi-image sticks', () => {
+  const add = { isoPath: '/isos/two.iso', device: '/dev/sdb', expectedSize: 16 * GiB, overlaySize: GiB, homeSize: 256 * 2 ** 20 };
+  const remove = { device: '/dev/sdb', expectedSize: 16 * GiB, dir: 'ab12', liveUuid: '372c4cf1-53b0-4109-9fd2-0bd06e1c675a' };
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  it('startAddImage builds the worker job for a listed drive of the chosen size; its events go to the page', async () => {
+    const { handlers, started, sent, emit } = setup();
+    const result = await callApi(handlers, 'startAddImage', trusted, [{ ...add, name: 'Fedora KDE' }]);
+    expect(result.ok).toBe(true);
+    expect(started).toEqual([{ v: 1, id: result.ok ? result.value.jobId : '', kind: 'add-image', isoPath: '/isos/two.iso', stick: '/dev/sdb', expectedSize: 16 * GiB, overlaySize: GiB, homeSize: 256 * 2 ** 20, name: 'Fedora KDE' }]);
+    emit({ v: 1, jobId: started[0]?.id ?? '', type: 'phase', phase: 'copy' });
+    expect(sent).toMatchObject([{ type: 'phase', phase: 'copy' }]);
+  });
+
+  it('refuses a drive main did not list, a swapped stick, and a system drive', async () => {
+    const { handlers, started } = setup();
+    expect(await callApi(handlers, 'startAddImage', trusted, [{ ...add, device: '/dev/sdc' }])).toMatchObject({ ok: false, error: { code: 'TARGET_NOT_FOUND' } });
+    expect(await callApi(handlers, 'startAddImage', trusted, [{ ...add, expectedSize: 8 * GiB }])).toMatchObject({ ok: false, error: { code: 'TARGET_CHANGED' } });
+    expect(await callApi(handlers, 'removeImage', trusted, [{ ...remove, expectedSize: 8 * GiB }])).toMatchObject({ ok: false, error: { code: 'TARGET_CHANGED' } });
+    expect(await callApi(handlers, 'listStickImages', trusted, ['/etc/passwd'])).toMatchObject({ ok: false, error: { code: 'TARGET_NOT_FOUND' } });
+    expect(started).toHaveLength(0);
+  });
+
+  it('an add keeps the drive busy until it ends: no write, usage, list, remove or second add meanwhile; cancel reaches it', async () => {
+    const { handlers, started, cancels, finish } = setup();
+    const first = await handlers.startAddImage(add);
+    for (const [method, args] of [
+      ['startAddImage', [add]],
+      ['startWrite', [request]],
+      ['readUsage', ['/dev/sdb']],
+      ['listStickImages', ['/dev/sdb']],
+      ['removeImage', [remove]],
+      ['ejectDrive', ['/dev/sdb']],
+    ] as const) {
+      const result = await callApi(handlers, method, trusted, [...args]);
+      expect(result, method).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY', detail: '/dev/sdb is still getting another image' } });
+    }
+    expect(await handlers.cancelJob(first.jobId)).toBe(true);
+    expect(cancels).toEqual([first.jobId]);
+    finish(130);
+    await tick();
+    expect(started).toHaveLength(1);
+    void callApi(handlers, 'listStickImages', trusted, ['/dev/sdb']);
+    await tick();
+    expect(started.at(-1)).toMatchObject({ kind: 'list-images', stick: '/dev/sdb' });
+  });
+
+  it('removeImage runs as a short job (busy while it runs) and answers with the worker\'s result or its error code', async () => {
+    const { handlers, started, emit, finish } = setup();
+    const pending = callApi(handlers, 'removeImage', trusted, [remove]);
+    await tick();
+    const job = started.at(-1);
+    expect(job).toMatchObject({ v: 1, kind: 'remove-image', stick: '/dev/sdb', expectedSize: 16 * GiB, dir: 'ab12', liveUuid: remove.liveUuid });
+    expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY', detail: '/dev/sdb is still having an image removed' } });
+    emit({ v: 1, jobId: job?.id ?? '', type: 'error', phase: null, error: { code: 'MULTI_NOT_POSSIBLE', message: 'x', hint: 'y', detail: '/LiveOS is the stick\'s only live image', data: {} } });
+    finish(4);
+    expect(await pending).toMatchObject({ ok: false, error: { code: 'MULTI_NOT_POSSIBLE', detail: '/LiveOS is the stick\'s only live image' } });
+    await tick();
+    // Idle again: a write may start.
+    expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: true });
+  });
+
+  it('directory names cannot traverse; unknown keys and two-line names are refused before any handler runs', async () => {
+    const { handlers, started } = setup();
+    for (const dir of ['../etc', 'a/b', '', '..', '-rf']) {
+      expect(await callApi(handlers, 'removeImage', trusted, [{ ...remove, dir }]), dir).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(await callApi(handlers, 'startAddImage', trusted, [{ ...add, dir: 'x' }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await callApi(handlers, 'startAddImage', trusted, [{ ...add, name: 'a\n}' }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await callApi(handlers, 'startAddImage', trusted, [{ ...add, overlaySize: -1 }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(started).toHaveLength(0);
+  });
+
+  it('are refused where the platform cannot do them yet', async () => {
+    const { handlers, started } = setup({ platform: 'win32' });
+    for (const [method, args] of [
+      ['listStickImages', ['/dev/sdb']],
+      ['startAddImage', [add]],
+      ['removeImage', [remove]],
+    ] as const) {
+      expect(await callApi(handlers, method, trusted, [...args]), method).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
+    }
+    expect(started).toHaveLength(0);
   });
 });
 

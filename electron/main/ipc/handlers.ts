@@ -7,6 +7,7 @@ import type { Drive, ListDrivesOptions } from '../../../shared/contract/drive';
 import type { WorkerEvent } from '../../../shared/contract/events';
 import { JOB_PROTOCOL_VERSION, type Job } from '../../../shared/contract/job';
 import type { WriteRequest } from '../../../shared/contract/writeRequest';
+import { ImageChangeResult, StickImageList, type AddImageRequest, type RemoveImageRequest } from '../../../shared/contract/multiImage';
 import { StickwrightError } from '../../../shared/errors';
 import { inspectIso } from '../../engine/inspect/inspectIso';
 import { platformCapabilities } from '../platformCapabilities';
@@ -30,7 +31,8 @@ export interface HandlerDeps {
 }
 
 export function createHandlers(deps: HandlerDeps): ApiHandlers {
-  const running = new Map<string, { device: string; job: RunningJob }>();
+  /** Jobs that change a drive (writes, adds, removes), by job id: one at a time per drive. */
+  const running = new Map<string, { device: string; doing: string; job: RunningJob }>();
 
   /** The renderer may only name a drive main itself listed: never an arbitrary path. */
   const findDrive = async (device: string): Promise<Drive> => {
@@ -40,20 +42,46 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
   };
 
   /** Refuses what this OS build cannot do yet (the UI hides it; a page could still ask). */
-  const requireCapability = (what: 'write' | 'usage') => {
+  const requireCapability = (what: 'write' | 'usage' | 'multiImage') => {
     if (!platformCapabilities(deps.platform)[what]) {
-      throw new StickwrightError('PLATFORM_NOT_SUPPORTED', `${what === 'write' ? 'writing sticks' : 'reading and maintaining sticks'} is not available on ${deps.platform} yet`);
+      const words = { write: 'writing sticks', usage: 'reading and maintaining sticks', multiImage: 'several images on one stick' }[what];
+      throw new StickwrightError('PLATFORM_NOT_SUPPORTED', `${words} is not available on ${deps.platform} yet`);
     }
   };
 
-  /** A listed drive no write is running on. */
+  /** Refuses a drive a job is changing. */
+  const requireIdle = (device: string) => {
+    for (const other of running.values()) {
+      if (other.device === device) throw new StickwrightError('TARGET_BUSY', `${device} is still ${other.doing}`, { path: device });
+    }
+  };
+
+  /** A listed drive no job is changing. */
   const findIdleDrive = async (device: string): Promise<Drive> => {
     const drive = await findDrive(device);
-    for (const other of running.values()) {
-      if (other.device === device) throw new StickwrightError('TARGET_BUSY', `${device} is still being written`, { path: device });
-    }
+    requireIdle(device);
     return drive;
   };
+
+  /** A listed, idle drive of the size the person chose it at (another size: a swapped stick). */
+  const findChosenDrive = async (device: string, expectedSize: number): Promise<Drive> => {
+    const drive = await findDrive(device);
+    if (drive.size !== expectedSize) {
+      throw new StickwrightError('TARGET_CHANGED', `${drive.device} is now ${drive.size} bytes, not the ${expectedSize} chosen`, { path: drive.device });
+    }
+    requireIdle(drive.device);
+    return drive;
+  };
+
+  /** Starts a job that changes `device`, kept in `running` (busy, cancellable) until it ends. */
+  const track = (device: string, doing: string): JobRunner => ({
+    start: (job, onEvent) => {
+      const handle = deps.jobs.start(job, onEvent);
+      running.set(job.id, { device, doing, job: handle });
+      void handle.done.finally(() => running.delete(job.id));
+      return handle;
+    },
+  });
 
   return {
     appInfo: async () => ({
@@ -67,13 +95,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
 
     startWrite: async (request: WriteRequest) => {
       requireCapability('write');
-      const drive = await findDrive(request.device);
-      if (drive.size !== request.expectedSize) {
-        throw new StickwrightError('TARGET_CHANGED', `${drive.device} is now ${drive.size} bytes, not the ${request.expectedSize} chosen`, { path: drive.device });
-      }
-      for (const other of running.values()) {
-        if (other.device === drive.device) throw new StickwrightError('TARGET_BUSY', `a write to ${drive.device} is already running`, { path: drive.device });
-      }
+      const drive = await findChosenDrive(request.device, request.expectedSize);
       const jobId = randomUUID();
       const job: Job = {
         v: JOB_PROTOCOL_VERSION,
@@ -86,9 +108,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         ...(request.passphrase ? { passphrase: request.passphrase } : {}),
         verify: request.verify,
       };
-      const handle = deps.jobs.start(job, deps.sendJobEvent);
-      running.set(jobId, { device: drive.device, job: handle });
-      void handle.done.finally(() => running.delete(jobId));
+      track(drive.device, 'being written').start(job, deps.sendJobEvent);
       return { jobId };
     },
 
@@ -117,6 +137,39 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       requireCapability('usage');
       await findIdleDrive(device);
       return UsageReport.parse(await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'grow-overlay', stick: device, dir, size }));
+    },
+
+    listStickImages: async (device: string) => {
+      requireCapability('multiImage');
+      await findIdleDrive(device);
+      return StickImageList.parse(await jobResult(deps.jobs, { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'list-images', stick: device }));
+    },
+
+    startAddImage: async (request: AddImageRequest) => {
+      requireCapability('multiImage');
+      const drive = await findChosenDrive(request.device, request.expectedSize);
+      const jobId = randomUUID();
+      const job: Job = {
+        v: JOB_PROTOCOL_VERSION,
+        id: jobId,
+        kind: 'add-image',
+        isoPath: request.isoPath,
+        stick: drive.device,
+        expectedSize: request.expectedSize,
+        overlaySize: request.overlaySize,
+        homeSize: request.homeSize,
+        ...(request.name === undefined ? {} : { name: request.name }),
+      };
+      // Events go to the page like a write's: it shows the add's progress.
+      track(drive.device, 'getting another image').start(job, deps.sendJobEvent);
+      return { jobId };
+    },
+
+    removeImage: async (request: RemoveImageRequest) => {
+      requireCapability('multiImage');
+      const drive = await findChosenDrive(request.device, request.expectedSize);
+      const job: Job = { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'remove-image', stick: drive.device, expectedSize: request.expectedSize, dir: request.dir, liveUuid: request.liveUuid };
+      return ImageChangeResult.parse(await jobResult(track(drive.device, 'having an image removed'), job));
     },
 
     ejectDrive: async (device: string) => {

@@ -32,6 +32,13 @@ function fakeHandlers() {
     growOverlay: vi.fn(async () => {
       throw new StickwrightError('STICK_NOT_FOUND', 'x');
     }),
+    listStickImages: vi.fn(async () => {
+      throw new StickwrightError('STICK_NOT_FOUND', 'x');
+    }),
+    startAddImage: vi.fn(async () => ({ jobId: 'j2' })),
+    removeImage: vi.fn(async () => {
+      throw new StickwrightError('STICK_NOT_FOUND', 'x');
+    }),
   } satisfies ApiHandlers;
 }
 
