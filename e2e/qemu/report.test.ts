@@ -45,6 +45,20 @@ describe('cleanSerial', () => {
       expect(out, `chunk size ${size}`).toBe(`${cleanSerial(RECORDED)}tail without newline …\n`);
     }
   });
+
+  it('SerialCleaner removes the power-off kick, even where it split a line', () => {
+    // What a stalled tty and the kernel console write interleave to: half a report line, the
+    // kernel's marker line, then the rest of the report line.
+    const raw = 'SW-REPORT persisted files=sw-data-[   55.123456] SW-KICK\r\n1:4194304\r\nSW-KICK\r\nSW-REPORT done\r\n';
+    const bytes = new TextEncoder().encode(raw);
+    for (const size of [1, 5, 16, bytes.length]) {
+      const cleaner = new SerialCleaner();
+      let out = '';
+      for (let i = 0; i < bytes.length; i += size) out += cleaner.push(bytes.subarray(i, i + size));
+      out += cleaner.end();
+      expect(out, `chunk size ${size}`).toBe('SW-REPORT persisted files=sw-data-1:4194304\nSW-REPORT done\n');
+    }
+  });
 });
 
 describe('parseReport on a recorded boot', () => {

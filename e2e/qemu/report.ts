@@ -93,6 +93,17 @@ export function cleanSerial(text: string): string {
 }
 
 /**
+ * The kernel console line sw-init.sh writes before power-off to re-arm a stalled serial
+ * transmitter. It can land in the middle of a line the tty had not finished sending; removing it
+ * (with its timestamp and CR LF) joins that line up again.
+ */
+const KICK = /(?:\[\s*\d+\.\d+\] )?SW-KICK\r*\n/g;
+
+function withoutKicks(text: string): string {
+  return text.includes('SW-KICK') ? text.replace(KICK, '') : text;
+}
+
+/**
  * Incremental cleaner for a byte stream: decodes UTF-8 across chunk boundaries and cleans whole
  * lines only, so an escape sequence split between two chunks is still removed.
  */
@@ -102,7 +113,7 @@ export class SerialCleaner {
 
   /** Feed bytes; returns the complete cleaned lines (each ending in "\n"). */
   push(chunk: Uint8Array): string {
-    this.pending += this.decoder.decode(chunk, { stream: true });
+    this.pending = withoutKicks(this.pending + this.decoder.decode(chunk, { stream: true }));
     const cut = this.pending.lastIndexOf('\n');
     if (cut < 0) return '';
     const complete = this.pending.slice(0, cut + 1);
@@ -112,7 +123,7 @@ export class SerialCleaner {
 
   /** The cleaned rest after the stream ended. */
   end(): string {
-    this.pending += this.decoder.decode();
+    this.pending = withoutKicks(this.pending + this.decoder.decode());
     const rest = cleanSerial(this.pending);
     this.pending = '';
     return rest.length > 0 && !rest.endsWith('\n') ? `${rest}\n` : rest;
