@@ -14,6 +14,21 @@ const restrict = (paths = [], patterns = []) => ['error', { paths, patterns }];
 const noElectron = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' };
 const nodeBuiltinsBanned = nodeBuiltins.map((name) => ({ name, message: 'This layer runs without Node.' }));
 
+/** A shell interpreter by name or path: sh, bash, dash, zsh, /bin/sh, /usr/bin/env bash. */
+const SHELL_WORD = String.raw`(^|[\s/])(ba|da|z|k|c|tc|fi)?sh\s+-c\b`;
+const SHELL_PROGRAM = String.raw`^(\/usr)?(\/bin\/)?(ba|da|z|k|c|tc|fi)?sh$`;
+const NO_SHELL = [
+  { selector: "Property[key.name='shell']:not([value.value=false])", message: 'No shell: pass an argv array (shell: false is the only allowed value).' },
+  {
+    selector: "ImportSpecifier[imported.name=/^(exec|execSync|execaCommand|execaCommandSync)$/]",
+    message: 'No shell-string commands: use execa(program, [argv...]) (engine/system/runTool.ts).',
+  },
+  { selector: "MemberExpression[object.name=/^(child_process|childProcess|cp)$/][property.name=/^exec(Sync)?$/]", message: 'No child_process.exec: it runs a shell.' },
+  { selector: `Literal[value=/${SHELL_WORD}/]`, message: 'No "sh -c"/"bash -c": pass an argv array to execa.' },
+  { selector: `TemplateElement[value.raw=/${SHELL_WORD}/]`, message: 'No "sh -c"/"bash -c": pass an argv array to execa.' },
+  { selector: `CallExpression[arguments.0.value=/${SHELL_PROGRAM}/]`, message: 'No shell as the program: run the real program with an argv array.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'renderer/dist/**', 'release/**', 'node_modules/**'] },
   ...tseslint.configs.recommended,
@@ -27,6 +42,15 @@ export default tseslint.config(
         'error',
         { selector: "Property[key.name='shell'][value.value=true]", message: 'No shell: pass an argv array.' },
       ],
+    },
+  },
+  {
+    // T24: no shell, ever, in the app, CLI, worker and engine (tests may hold hostile strings;
+    // e2e's fixture scripts are shell by design). The `shell: true` rule above stays everywhere.
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...NO_SHELL],
     },
   },
   {

@@ -32,6 +32,29 @@ describe('layer boundaries', () => {
     expect(await errorsFor('electron/engine/x.ts', "export const o = { shell: true };")).toContain('no-restricted-syntax');
   });
 
+  // T24: no shell, ever, in electron/** (product code; tests may carry hostile strings).
+  it.each([
+    ['electron/engine/x.ts', "export const o = { shell: '/bin/bash' };"],
+    ['electron/engine/x.ts', "export const o = { reject: false, shell: process.env.SHELL };"],
+    ['electron/main/x.ts', "import { execSync } from 'node:child_process'; export const a = execSync;"],
+    ['electron/main/x.ts', "import { exec } from 'child_process'; export const a = exec;"],
+    ['electron/worker/x.ts', "import { execaCommand } from 'execa'; export const a = execaCommand;"],
+    ['electron/cli/x.ts', "import { execa } from 'execa'; export const a = execa('bash', ['-c', 'touch /tmp/x']);"],
+    ['electron/engine/x.ts', "import { execa } from 'execa'; export const a = execa('/bin/sh', ['script.sh']);"],
+    ['electron/engine/x.ts', "export const argv = ['env', 'sh -c \"rm -rf /\"'];"],
+    ['electron/main/x.ts', "export const line = (x: string) => `bash -c ${x}`;"],
+  ])('T24: %s may not run a shell: %s', async (file, code) => {
+    expect(await errorsFor(file, code)).toContain('no-restricted-syntax');
+  });
+
+  it.each([
+    ['electron/engine/x.ts', "import { execa } from 'execa'; export const a = execa('mkfs.ext4', ['-q', '-L', 'LIVE'], { shell: false });"],
+    ['electron/engine/x.ts', "export const m = /^(\\d+)$/.exec('12');"],
+    ['e2e/x.test.ts', "import { execFileSync } from 'node:child_process'; export const a = execFileSync('bash', ['build.sh']);"],
+  ])('T24: %s may: %s', async (file, code) => {
+    expect(await errorsFor(file, code)).toEqual([]);
+  });
+
   it.each([
     ['shared/x.ts', "import { z } from 'zod'; export const a = z;"],
     ['electron/engine/x.ts', "import fs from 'node:fs'; import { ERROR_CATALOG } from '../../shared/errors'; export const a = [fs, ERROR_CATALOG];"],

@@ -30,18 +30,37 @@ export interface WorkerRunnerOptions {
   readonly command?: WorkerCommand;
 }
 
+/** The worker's whole environment when we start it ourselves (as root): nothing of ours is passed on,
+ *  so NODE_OPTIONS, LD_PRELOAD, NODE_PATH and the like cannot reach a root process (T25). */
+export const WORKER_PATH = '/usr/sbin:/usr/bin:/sbin:/bin';
+export function workerEnvironment(): NodeJS.ProcessEnv {
+  return { PATH: WORKER_PATH, LANG: 'C.UTF-8', ELECTRON_RUN_AS_NODE: '1' };
+}
+
+/** What pkexec itself may see: what it needs to find the display for its password dialog. pkexec
+ *  clears the environment of the program it starts anyway; we still pass nothing else. */
+const PKEXEC_KEEP = ['DISPLAY', 'WAYLAND_DISPLAY', 'XAUTHORITY', 'XDG_RUNTIME_DIR', 'DBUS_SESSION_BUS_ADDRESS'] as const;
+export function pkexecEnvironment(parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: WORKER_PATH, LANG: 'C.UTF-8' };
+  for (const key of PKEXEC_KEEP) {
+    const value = parent[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
 /** How to start the worker with the rights it needs, or why it cannot be. */
 export function workerCommand(options: WorkerRunnerOptions, uid = process.getuid?.() ?? -1): WorkerCommand {
   if (options.command) return options.command;
   const script = path.join(options.appDir, 'worker.js');
   // Inside Electron, process.execPath is the Electron binary; ELECTRON_RUN_AS_NODE makes it Node.
-  const asNode = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
-  if (uid === 0) return { file: process.execPath, args: [script], env: asNode };
+  if (uid === 0) return { file: process.execPath, args: [script], env: workerEnvironment() };
   if (process.platform === 'linux') {
-    if (options.packaged) return { file: 'pkexec', args: [PACKAGED_WORKER_WRAPPER], env: process.env };
+    if (options.packaged) return { file: 'pkexec', args: [PACKAGED_WORKER_WRAPPER], env: pkexecEnvironment() };
     // Development: pkexec's generic "run a program as root" action; it clears the environment,
     // so the Node switch goes through env(1).
-    return { file: 'pkexec', args: ['env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, script], env: process.env };
+    // (Development only: the packaged app never hands env(1) or a shell to pkexec.)
+    return { file: 'pkexec', args: ['env', 'ELECTRON_RUN_AS_NODE=1', process.execPath, script], env: pkexecEnvironment() };
   }
   throw new StickwrightError('PLATFORM_NOT_SUPPORTED', `starting the elevated worker on ${process.platform}`);
 }
