@@ -3,8 +3,10 @@
 // mounted or another program holds the disk exclusively — an atomic check, unlike reading
 // /proc/mounts (style-security.md B.4). There is no fallback to a shared open.
 import { open, type FileHandle } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { constants, statfsSync, statSync, type Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import { StickwrightError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/units';
 import { AlignedBufferPool, ALIGNMENT } from './alignedBuffers';
 
 export interface ByteSink {
@@ -125,6 +127,11 @@ export class DeviceFile implements ByteSink {
   }
 }
 
+/** Errnos that mean the device itself went away: unplugged (ENODEV, ENXIO, the node gone),
+ *  a card pulled from its reader (ENOMEDIUM), the storage behind an image file gone (ENOTCONN,
+ *  ESHUTDOWN: a FUSE or network filesystem whose server died). */
+const GONE_ERRNOS = new Set(['ENODEV', 'ENXIO', 'ENOENT', 'ENOMEDIUM', 'ENOTCONN', 'ESHUTDOWN']);
+
 export function deviceError(error: unknown, path: string, what: string): StickwrightError {
   if (error instanceof StickwrightError) return error;
   const code = (error as NodeJS.ErrnoException).code;
@@ -138,12 +145,56 @@ export function deviceError(error: unknown, path: string, what: string): Stickwr
       return new StickwrightError('TARGET_READ_ONLY', `${detail} (${code})`, { path });
     case 'ENOSPC':
     case 'EFBIG':
-      return new StickwrightError('TARGET_FULL', detail, { path });
-    case 'ENODEV':
-    case 'ENXIO':
-    case 'ENOENT':
-      return new StickwrightError('DEVICE_GONE', detail, { path });
+      return targetFull(path, detail, code);
+    case 'EIO': {
+      // A block device that answers EIO was unplugged or stopped responding (a failing stick
+      // looks the same from here, and the advice is the same: it is incomplete, write it again).
+      // An image file's EIO is the disk holding it failing: a write failure with its errno.
+      const kind = kindOf(path);
+      if (kind !== 'file') {
+        const why = kind === 'gone' ? 'it is no longer there' : 'the device stopped answering (EIO): unplugged, or failing';
+        return new StickwrightError('DEVICE_GONE', `${detail}: ${why}`, { path, errno: code });
+      }
+      return new StickwrightError('WRITE_FAILED', `${detail}: ${(error as Error).message}`, { path, errno: code });
+    }
     default:
+      if (code && GONE_ERRNOS.has(code)) return new StickwrightError('DEVICE_GONE', `${detail} (${code})`, { path, errno: code });
       return new StickwrightError('WRITE_FAILED', `${detail}: ${(error as Error).message}`, { path, errno: code ?? null });
   }
+}
+
+/** A block device, an image file, or nothing there any more (synchronous: an error path only). */
+function kindOf(path: string): 'block' | 'file' | 'gone' {
+  try {
+    return statSync(path).isBlockDevice() ? 'block' : 'file';
+  } catch {
+    return 'gone';
+  }
+}
+
+/** ENOSPC/EFBIG with the sizes that explain it: how big the target is, how much of an image file
+ *  is written so far, and what the filesystem holding it has left. */
+function targetFull(path: string, detail: string, code: string): StickwrightError {
+  let info: Stats | null = null;
+  try {
+    info = statSync(path);
+  } catch {
+    info = null;
+  }
+  if (!info?.isFile()) return new StickwrightError('TARGET_FULL', `${detail} (${code})`, { path, errno: code });
+  const targetBytes = info.size;
+  const allocatedBytes = info.blocks * 512;
+  let freeBytes: number | null = null;
+  try {
+    const fs = statfsSync(dirname(path));
+    freeBytes = fs.bavail * fs.bsize;
+  } catch {
+    freeBytes = null;
+  }
+  const free = freeBytes === null ? 'unknown free space' : `${formatBytes(freeBytes)} free`;
+  const why =
+    code === 'EFBIG'
+      ? `the image file cannot be ${formatBytes(targetBytes)} on the filesystem holding it (EFBIG)`
+      : `the filesystem holding the ${formatBytes(targetBytes)} image file is full: ${free}, ${formatBytes(allocatedBytes)} of the image written so far`;
+  return new StickwrightError('TARGET_FULL', `${detail}: ${why}`, { path, errno: code, targetBytes, allocatedBytes, freeBytes });
 }

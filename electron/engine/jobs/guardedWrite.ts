@@ -5,6 +5,7 @@ import type { PhaseName } from '../../../shared/contract/events';
 import { detachLeftoverLoops, loopDevicesOver } from '../target/leftoverLoops';
 import { writeStick, type WriteHooks, type WriteRequest, type WriteResult } from '../write/writeStick';
 import { asCancelled } from './asCancelled';
+import { targetFailureMapper } from './targetFailure';
 
 export interface GuardedWriteOptions {
   /** Something the user should know now (loop devices that had to be detached). */
@@ -23,6 +24,9 @@ export async function guardedWrite(request: WriteRequest, hooks: WriteHooks, sig
     },
   };
   const loopsBefore = new Set(await loopDevicesOver(request.target));
+  // A step that failed because the stick was pulled out, or its image file's disk filled up, says
+  // so in its own words: then the target itself is asked (DEVICE_GONE, TARGET_FULL).
+  const asTargetFailure = await targetFailureMapper(request.target);
   try {
     try {
       return await writeStick(request, tracked, signal);
@@ -32,6 +36,6 @@ export async function guardedWrite(request: WriteRequest, hooks: WriteHooks, sig
     }
   } catch (error) {
     if (signal.aborted) throw asCancelled(error, request.target, phase);
-    throw error;
+    throw await asTargetFailure(error);
   }
 }
