@@ -122,7 +122,12 @@ export const ERROR_CATALOG = {
   TARGET_MOUNTED: {
     exitCode: EXIT.TARGET,
     summary: 'A filesystem on the target is mounted.',
-    hint: 'Unmount it first (the detail names it); nothing was written.',
+    hint: 'Unmount it first (the detail names it), or let Stickwright do it (`write --unmount`, or agree in the app); nothing was written.',
+  },
+  UNMOUNT_FAILED: {
+    exitCode: EXIT.TARGET,
+    summary: 'A filesystem on the target could not be unmounted.',
+    hint: 'Close the programs and terminals using it (the detail names it) and try again; nothing was written.',
   },
   TARGET_BUSY: {
     exitCode: EXIT.TARGET,

@@ -29,6 +29,8 @@ export const WriteJob = z.strictObject({
   options: WriteOptions,
   passphrase: z.string().min(1).max(1024).optional(),
   verify: z.boolean(),
+  /** The user agreed to have the target's mounted filesystems unmounted (never implied). */
+  unmount: z.boolean().optional(),
 });
 
 /** Read a stick's usage report (reading a device needs the worker's rights). */

@@ -16,6 +16,9 @@ export const WriteRequest = z.strictObject({
   passphrase: z.string().min(1).max(1024).optional(),
   /** Read back and fsck what was written (default on). */
   verify: z.boolean().default(true),
+  /** The user agreed, after seeing them named, to unmount the drive's mounted filesystems first;
+   *  without it a mounted drive is refused (TARGET_MOUNTED). Never implied by anything else. */
+  unmount: z.boolean().optional(),
 });
 export type WriteRequest = z.infer<typeof WriteRequest>;
 export type WriteRequestInput = z.input<typeof WriteRequest>;

@@ -1,9 +1,15 @@
 // stickwright write --iso X --target T [--fs ext4|f2fs|vfat] [--overlay SIZE] [--overlayfs]
-//                   [--home SIZE] [--label L] [--size SIZE] [--yes] [--dry-run] [--no-verify] [--json]
+//                   [--home SIZE] [--label L] [--size SIZE] [--yes] [--unmount] [--dry-run] [--no-verify] [--json]
 //
 // Order: parse → preflight (every check, no side effects) → ask (unless --yes, or the target
 // is a new image file) → the engine's pipeline. A refusal at any step before the pipeline
 // leaves the target exactly as it was: not even a new image file is created.
+//
+// The target's identity (targetIdentity.ts: device number, size, diskseq, model/serial, a loop
+// device's backing file) is recorded at the check and compared again after the question and right
+// before the first write: another stick in its place is TARGET_CHANGED. A mounted target is
+// refused (TARGET_MOUNTED) unless --unmount says to unmount it — --yes does not imply it; the
+// unmount comes after the question, and if it fails (UNMOUNT_FAILED) nothing is written.
 //
 // With --json (and no --dry-run) stdout is the worker's NDJSON event stream from the first line
 // to the last: phase, progress and log events, then exactly one `result` or `error` event — a
@@ -17,7 +23,9 @@ import { newStickIds } from '../../engine/write/stickIds';
 import type { WriteRequest } from '../../engine/write/writeStick';
 import { asCancelled } from '../../engine/jobs/asCancelled';
 import { guardedWrite } from '../../engine/jobs/guardedWrite';
-import type { ResolvedTarget } from '../../engine/target/resolveTarget';
+import type { MountedPart, ResolvedTarget } from '../../engine/target/resolveTarget';
+import { checkTargetIdentity, readTargetIdentity } from '../../engine/target/targetIdentity';
+import { unmountTarget } from '../../engine/target/unmountTarget';
 import { parseVerbArgs } from '../parseVerbArgs';
 import { formatStickPlan } from '../formatStickPlan';
 import { preflightWrite } from '../preflightWrite';
@@ -64,6 +72,7 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     label: { type: 'string', default: 'LIVE' },
     size: { type: 'string' },
     yes: { type: 'boolean', default: false },
+    unmount: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
@@ -92,9 +101,14 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     homePassphrase: values['encrypt-home'] ? await readPassphrase(values['passphrase-file']) : undefined,
   };
 
+  const allowMounted = Boolean(values.unmount);
   if (values['dry-run']) {
-    const { target, plan } = await preflightWrite(request);
-    out.write(values.json ? `${JSON.stringify({ ok: true, target: describeTarget(target), plan }, null, 2)}\n` : formatStickPlan(plan, target));
+    const { target, plan, mounted } = await preflightWrite(request, undefined, { allowMounted });
+    out.write(
+      values.json
+        ? `${JSON.stringify({ ok: true, target: { ...describeTarget(target), unmount: mounted }, plan }, null, 2)}\n`
+        : `${formatStickPlan(plan, target)}${mounted.map((m) => `Would unmount ${m.source} from ${m.mountPoint} first (--unmount).\n`).join('')}`,
+    );
     return 0;
   }
 
@@ -117,10 +131,21 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
   let target: ResolvedTarget | null = null;
   try {
     printer.hooks.onPhase?.('preflight');
-    ({ target } = await preflightWrite(request, abort.signal));
-    if (target.exists && !values.yes) await confirmErase(target, err, abort);
-    // The engine's pipeline, with the leftover-loop safety net and cancel mapping the worker uses too.
-    const result = await guardedWrite(request, printer.hooks, abort.signal, { warn: (message) => printer.warn(message), phase: printer.phase });
+    let mounted: readonly MountedPart[];
+    ({ target, mounted } = await preflightWrite(request, abort.signal, { allowMounted }));
+    // What was checked, to be compared again after the question and before the first write.
+    const identity = readTargetIdentity(target);
+    if (target.exists && !values.yes) await confirmErase(target, err, abort, mounted);
+    if (mounted.length) {
+      if (identity) checkTargetIdentity(identity);
+      for (const m of mounted) printer.warn(`unmounting ${m.source} from ${m.mountPoint}`);
+      await unmountTarget(target.path, mounted, abort.signal);
+    }
+    // The engine's pipeline, with the leftover-loop safety net and cancel mapping the worker uses
+    // too; the engine checks the target again, now also that it still has the size checked here.
+    // The path checked (a symlink re-pointed meanwhile changes nothing), and for a disk its size.
+    const checkedRequest: WriteRequest = !target.exists ? request : { ...request, target: target.path, ...(target.kind === 'block' ? { expectedSize: target.size } : {}) };
+    const result = await guardedWrite(checkedRequest, printer.hooks, abort.signal, { warn: (message) => printer.warn(message), phase: printer.phase, expectedIdentity: identity });
     printer.result(result);
     return 0;
   } catch (error) {
@@ -136,12 +161,13 @@ function describeTarget(target: ResolvedTarget) {
 }
 
 /** Without --yes: ask on a terminal; refuse in scripts (never erase silently). */
-async function confirmErase({ path: target, size, kind }: ResolvedTarget, err: NodeJS.WritableStream, abort: AbortController): Promise<void> {
+async function confirmErase({ path: target, size, kind }: ResolvedTarget, err: NodeJS.WritableStream, abort: AbortController, mounted: readonly MountedPart[]): Promise<void> {
   if (!process.stdin.isTTY) throw new StickwrightError('CONFIRMATION_REQUIRED', `${target} would be erased; nothing was written`, { target });
   const rl = createInterface({ input: process.stdin, output: err as NodeJS.WritableStream & { isTTY?: boolean } });
   // A terminal in readline's raw mode turns Ctrl-C into this event instead of a signal.
   rl.on('SIGINT', () => abort.abort(new StickwrightError('CANCELLED', 'at the question')));
   try {
+    for (const m of mounted) err.write(`${m.source} is mounted on ${m.mountPoint}: it will be unmounted first (--unmount).\n`);
     const answer = await rl.question(`Everything on ${target} (${kind === 'block' ? 'disk' : 'image file'}, ${formatBytes(size)}) will be erased. Type "yes" to go on: `, { signal: abort.signal });
     if (answer.trim().toLowerCase() !== 'yes') throw new StickwrightError('CONFIRMATION_REQUIRED', `not confirmed; ${target} is untouched`, { target });
   } catch (error) {

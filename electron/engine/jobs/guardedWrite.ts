@@ -3,6 +3,7 @@
 // user's cancel reported as CANCELLED and the target's state, whatever the step failed with.
 import type { PhaseName } from '../../../shared/contract/events';
 import { detachLeftoverLoops, loopDevicesOver } from '../target/leftoverLoops';
+import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
 import { writeStick, type WriteHooks, type WriteRequest, type WriteResult } from '../write/writeStick';
 import { asCancelled } from './asCancelled';
 import { targetFailureMapper } from './targetFailure';
@@ -12,17 +13,28 @@ export interface GuardedWriteOptions {
   readonly warn?: (message: string) => void;
   /** The phase the caller had reached before the engine started (its own preflight). */
   readonly phase?: PhaseName | null;
+  /**
+   * The target as it was when it was checked and chosen (targetIdentity.ts): compared again now
+   * and right before the first write (the pipeline's `partition` phase starts after the target
+   * is opened and before anything is written to it). Another device there: TARGET_CHANGED.
+   */
+  readonly expectedIdentity?: TargetIdentity | null;
 }
 
 export async function guardedWrite(request: WriteRequest, hooks: WriteHooks, signal: AbortSignal, options: GuardedWriteOptions = {}): Promise<WriteResult> {
   let phase: PhaseName | null = options.phase ?? null;
+  const identity = options.expectedIdentity ?? null;
   const tracked: WriteHooks = {
     ...hooks,
     onPhase: (next) => {
+      // Thrown from here, TARGET_CHANGED ends the pipeline before the partition phase's first
+      // write (writeStick: DeviceFile.open, then phase('partition'), then the wipe).
+      if (next === 'partition' && identity) checkTargetIdentity(identity);
       phase = next;
       hooks.onPhase?.(next);
     },
   };
+  if (identity) checkTargetIdentity(identity);
   const loopsBefore = new Set(await loopDevicesOver(request.target));
   // A step that failed because the stick was pulled out, or its image file's disk filled up, says
   // so in its own words: then the target itself is asked (DEVICE_GONE, TARGET_FULL).

@@ -9,6 +9,9 @@ import type { WriteJobResult } from '../../../shared/contract/writeRequest';
 import { StickwrightError } from '../../../shared/errors';
 import type { WriteHooks } from '../write/writeStick';
 import { guardedWrite } from './guardedWrite';
+import { resolveTarget } from '../target/resolveTarget';
+import { readTargetIdentity } from '../target/targetIdentity';
+import { unmountTarget } from '../target/unmountTarget';
 
 export type WriteJob = Extract<Job, { kind: 'write' }>;
 
@@ -20,12 +23,29 @@ export async function runWriteJob(job: WriteJob, hooks: WriteHooks, signal: Abor
   if (!exists) {
     throw new StickwrightError('TARGET_NOT_FOUND', `${job.target} is gone; nothing was written`, { path: job.target, targetTouched: false });
   }
+  // The target as the worker finds it (every target check; the mounted ones listed only when the
+  // user agreed to unmount them): its identity is compared again right before the first write.
+  const checked = await resolveTarget({ path: job.target, sourcePath: job.isoPath, mode: 'check', allowMounted: job.unmount === true });
+  if (!checked.exists || checked.size !== job.expectedSize) {
+    throw new StickwrightError('TARGET_CHANGED', `${checked.path} is ${checked.exists ? `${checked.size} bytes` : 'gone'}, not the ${job.expectedSize} bytes chosen; nothing was written`, {
+      path: checked.path,
+      expectedSize: job.expectedSize,
+      size: checked.exists ? checked.size : null,
+      targetTouched: false,
+    });
+  }
+  const identity = readTargetIdentity(checked);
+  if (checked.mounted?.length) {
+    for (const m of checked.mounted) warn(`unmounting ${m.source} from ${m.mountPoint}`);
+    await unmountTarget(checked.path, checked.mounted, signal);
+  }
   const homePassphrase = job.passphrase === undefined ? undefined : Buffer.from(job.passphrase, 'utf8');
   try {
     const result = await guardedWrite(
       {
         isoPath: job.isoPath,
-        target: job.target,
+        // The device checked, not a path that could be pointed elsewhere meanwhile (a symlink).
+        target: checked.path,
         options: job.options,
         expectedSize: job.expectedSize,
         skipVerify: !job.verify,
@@ -33,7 +53,7 @@ export async function runWriteJob(job: WriteJob, hooks: WriteHooks, signal: Abor
       },
       hooks,
       signal,
-      { warn, phase: 'preflight' },
+      { warn, phase: 'preflight', expectedIdentity: identity },
     );
     return { target: result.target, targetKind: result.targetKind, elapsedMs: result.elapsedMs, plan: { ...result.plan } };
   } finally {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StickwrightError } from '../../../shared/errors';
+import { execa } from 'execa';
 import { prepareTarget, resolveTarget } from './resolveTarget';
 
 let dir: string;
@@ -70,5 +71,33 @@ describe('resolveTarget in check mode changes nothing', () => {
     linkSync(iso, hard);
     expect(await codeOf(check(hard))).toBe('TARGET_HOLDS_SOURCE');
     expect(await codeOf(check('/dev/sw-unit-test-nothing', 1024))).toBe('TARGET_NOT_FOUND');
+  });
+});
+
+/** The whole disk holding `/`, as findmnt and lsblk name it (null inside a container, say). */
+async function rootDisk(): Promise<string | null> {
+  const source = await execa('findmnt', ['--noheadings', '--output', 'SOURCE', '--target', '/'], { reject: false });
+  const device = source.stdout.trim();
+  if (source.exitCode !== 0 || !device.startsWith('/dev/')) return null;
+  const parent = await execa('lsblk', ['--noheadings', '--nodeps', '--output', 'PKNAME', device], { reject: false });
+  const name = parent.stdout.trim();
+  return name ? `/dev/${name}` : device;
+}
+
+describe('the running system\'s disk (T1), in check mode only: nothing is opened for writing', () => {
+  it('the disk holding / (findmnt): TARGET_IS_SYSTEM, also through a symlink and with --unmount consent', async (context) => {
+    const disk = await rootDisk();
+    if (!disk || !statSync(disk, { throwIfNoEntry: false })?.isBlockDevice()) return context.skip();
+    const check = (target: string, allowMounted = false) => resolveTarget({ path: target, sourcePath: iso, mode: 'check', allowMounted });
+    expect(await codeOf(check(disk))).toBe('TARGET_IS_SYSTEM');
+    // Consent to unmount is not consent to erase the running system.
+    expect(await codeOf(check(disk, true))).toBe('TARGET_IS_SYSTEM');
+    const link = path.join(dir, 'innocent-stick');
+    symlinkSync(disk, link);
+    const error = await check(link).catch((e: unknown) => e as StickwrightError);
+    expect(error).toBeInstanceOf(StickwrightError);
+    expect((error as StickwrightError).code).toBe('TARGET_IS_SYSTEM');
+    // Named by the resolved device, not the link the user gave.
+    expect((error as StickwrightError).data.path).toBe(disk);
   });
 });

@@ -22,6 +22,15 @@ export interface ResolvedTarget {
   readonly exists: boolean;
   /** major:minor of a block device. */
   readonly device: string | null;
+  /** Filesystems of this disk that are mounted: only ever non-empty when the request allowed it
+   *  (allowMounted), for a caller that has the user's consent to unmount them first. */
+  readonly mounted?: readonly MountedPart[];
+}
+
+/** A mounted filesystem of the target (a partition or the whole disk), as mountinfo names it. */
+export interface MountedPart {
+  readonly source: string;
+  readonly mountPoint: string;
 }
 
 export interface TargetRequest {
@@ -35,6 +44,12 @@ export interface TargetRequest {
    * 'check' runs every check and changes nothing: what a dry run and a preflight need.
    */
   readonly mode?: 'write' | 'check';
+  /**
+   * The user agreed to have the target's mounted filesystems unmounted (`write --unmount`): they
+   * are listed in `mounted` instead of refused. Swap, the system disk and everything else is
+   * still refused.
+   */
+  readonly allowMounted?: boolean;
 }
 
 const sysBlock = (device: string, leaf = '') => `/sys/dev/block/${device}${leaf ? `/${leaf}` : ''}`;
@@ -76,7 +91,8 @@ async function checkTarget(request: TargetRequest): Promise<ResolvedTarget> {
   if (!info.isBlockDevice()) {
     throw new StickwrightError('TARGET_NOT_USABLE', `${real} is a ${info.isDirectory() ? 'directory' : 'special file'}`, { path: real });
   }
-  return { kind: 'block', path: real, size: await checkBlockDevice(real, info, source), created: false, exists: true, device: majorMinor(info) };
+  const { size, mounted } = await checkBlockDevice(real, info, source, request.allowMounted ?? false);
+  return { kind: 'block', path: real, size, created: false, exists: true, device: majorMinor(info), mounted };
 }
 
 /** A path with nothing at it: a new virtual stick, if it is not under /dev and a size was given. */
@@ -93,7 +109,7 @@ async function newImageFile(request: TargetRequest): Promise<ResolvedTarget> {
   return { kind: 'file', path: file, size: request.createSize, created: false, exists: false, device: null };
 }
 
-async function checkBlockDevice(real: string, info: Stats, source: Stats | null): Promise<number> {
+async function checkBlockDevice(real: string, info: Stats, source: Stats | null, allowMounted: boolean): Promise<{ size: number; mounted: MountedPart[] }> {
   const device = majorMinor(info);
   if (await exists(sysBlock(device, 'partition'))) {
     const whole = path.basename(path.dirname(await realpath(sysBlock(device))));
@@ -116,8 +132,17 @@ async function checkBlockDevice(real: string, info: Stats, source: Stats | null)
   if (source && backing && backing.dev === source.dev && backing.ino === source.ino) {
     throw new StickwrightError('TARGET_HOLDS_SOURCE', `${real} is a loop device over the ISO itself`, { path: real });
   }
-  const mounted: MountEntry | undefined = mounts.find((m) => members.has(m.device));
-  if (mounted) throw new StickwrightError('TARGET_MOUNTED', `${mounted.source} is mounted on ${mounted.mountPoint}`, { path: real, mountPoint: mounted.mountPoint });
+  const mounted: MountedPart[] = mounts.filter((m: MountEntry) => members.has(m.device)).map((m) => ({ source: m.source, mountPoint: m.mountPoint }));
+  const first = mounted[0];
+  if (first && !allowMounted) {
+    const named = mounted.map((m) => `${m.source} is mounted on ${m.mountPoint}`).join(', ');
+    throw new StickwrightError('TARGET_MOUNTED', `${named}; nothing was written (stickwright write --unmount unmounts them first)`, {
+      path: real,
+      mountPoint: first.mountPoint,
+      /** Every mounted filesystem of the disk, "source on mountPoint", one per line. */
+      mounted: mounted.map((m) => `${m.source} on ${m.mountPoint}`).join('\n'),
+    });
+  }
   const swaps = await readFile('/proc/swaps', 'utf8').catch(() => '');
   for (const line of swaps.split('\n').slice(1)) {
     const swapPath = line.split(/\s+/)[0];
@@ -127,7 +152,7 @@ async function checkBlockDevice(real: string, info: Stats, source: Stats | null)
       throw new StickwrightError('TARGET_MOUNTED', `${swapPath} is in use as swap`, { path: real, mountPoint: 'swap' });
     }
   }
-  return Number(await readSys(sysBlock(device, 'size'))) * 512;
+  return { size: Number(await readSys(sysBlock(device, 'size'))) * 512, mounted };
 }
 
 /** An image file seen through a loop device that is mounted (e.g. a stick image someone is

@@ -107,6 +107,7 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
         options: request.options,
         ...(request.passphrase ? { passphrase: request.passphrase } : {}),
         verify: request.verify,
+        ...(request.unmount === true ? { unmount: true } : {}),
       };
       track(drive.device, 'being written').start(job, deps.sendJobEvent);
       return { jobId };
