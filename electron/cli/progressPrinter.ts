@@ -99,6 +99,11 @@ export class ProgressPrinter {
     }
     const [live] = result.plan.partitions;
     this.line(`Done in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.target} holds the live partition "${live.label}" (${live.fs}, ${live.uuid}) and an EFI system partition.`);
+    this.line(
+      result.verified
+        ? `Verified: ${formatBytes(result.verified.bytes)} read back from the stick${result.verified.direct ? '' : ' (through the page cache)'} match what was written; fsck found no errors.`
+        : 'Not verified (--no-verify).',
+    );
   }
 
   /** Leaves the terminal on a fresh line, for whatever main.ts prints next. */

@@ -30,5 +30,7 @@ export const WriteJobResult = z.object({
   elapsedMs: z.number().nonnegative(),
   /** The plan carried out (StickPlan); typed loosely here, the engine is its source of truth. */
   plan: z.record(z.string(), z.unknown()),
+  /** What the verify phase read back and found identical; null when the job asked for no verify. */
+  verified: z.object({ bytes: z.number().nonnegative(), ranges: z.number().int().nonnegative(), direct: z.boolean() }).nullable().optional(),
 });
 export type WriteJobResult = z.infer<typeof WriteJobResult>;

@@ -20,6 +20,7 @@ const DIRECT_SLOT = 4 * 2 ** 20;
 
 export class DeviceFile implements ByteSink {
   private readonly pool = new AlignedBufferPool(DIRECT_SLOT, 4);
+  private writeListener: ((buffer: Uint8Array, offset: number) => void) | null = null;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -43,6 +44,11 @@ export class DeviceFile implements ByteSink {
     return new DeviceFile(handle, direct, path, options.size);
   }
 
+  /** Every later write, once it succeeded, is also handed to `listener` (the verify ledger). */
+  onWrite(listener: (buffer: Uint8Array, offset: number) => void): void {
+    this.writeListener = listener;
+  }
+
   async write(buffer: Uint8Array, offset: number): Promise<void> {
     if (offset < 0 || offset + buffer.length > this.size) {
       throw new StickwrightError('WRITE_FAILED', `a write of ${buffer.length} bytes at ${offset} would pass the end of the target (${this.size} bytes)`);
@@ -52,9 +58,10 @@ export class DeviceFile implements ByteSink {
         const piece = buffer.subarray(at, Math.min(buffer.length, at + DIRECT_SLOT));
         if (!(await this.writeDirect(piece, offset + at))) await this.writeBuffered(piece, offset + at);
       }
-      return;
+    } else {
+      await this.writeBuffered(buffer, offset);
     }
-    await this.writeBuffered(buffer, offset);
+    this.writeListener?.(buffer, offset);
   }
 
   /** O_DIRECT through an aligned slot; false when no slot is free (then the caller buffers). */

@@ -8,8 +8,10 @@
 //   persist    home.img and the OverlayFS image made in place (vfat); allocation (ext4)
 //   boot       the ESP (the ISO's UEFI loaders + our menu), GRUB's BIOS core image
 //   flush      everything to the device
-//   verify     fsck of each filesystem, read-only
-//   (commit)   MBR partition table + GRUB boot code, flushed: only now is the stick a stick
+//   verify     read back every range written (around the page cache) against the SHA-256 taken
+//              as it was written; fsck of each filesystem, read-only
+//   (commit)   MBR partition table + GRUB boot code, flushed (and read back): only now is the
+//              stick a stick
 import { unlink } from 'node:fs/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError } from '../../../shared/errors';
@@ -40,6 +42,8 @@ import { IsoImage } from './isoImage';
 import { ProgressMeter, type ProgressSnapshot } from './progressMeter';
 import { stageTree } from './stageTree';
 import { newStickIds } from './stickIds';
+import { readBack, type ReadBackResult } from '../verify/readBack';
+import { WriteLedger } from '../verify/writeLedger';
 
 const MiB = 2 ** 20;
 /** ISO files from this size up are written straight into their ext4 blocks instead of staged. */
@@ -53,7 +57,7 @@ export interface WriteRequest {
   readonly options: WriteOptions;
   /** For reproducible tests; normally drawn at random. */
   readonly ids?: StickIds;
-  /** Skip the fsck verify phase (it is on by default). */
+  /** Skip the verify phase: read-back and fsck (it is on by default). */
   readonly skipVerify?: boolean;
   /** The passphrase of an encrypted home.img (the plan's home.encrypted). */
   readonly homePassphrase?: Buffer;
@@ -66,6 +70,8 @@ export interface WriteHooks {
   readonly onPhase?: (phase: PhaseName) => void;
   readonly onProgress?: (progress: ProgressSnapshot) => void;
   readonly onLog?: (message: string) => void;
+  /** Test seam (T11/T12): runs after the flush, before the read-back, with the ranges written. */
+  readonly beforeVerify?: (info: { readonly target: string; readonly written: ReadonlyArray<{ readonly offset: number; readonly length: number }> }) => Promise<void>;
 }
 
 export interface WriteResult {
@@ -73,6 +79,8 @@ export interface WriteResult {
   readonly targetKind: 'file' | 'block';
   readonly plan: StickPlan;
   readonly elapsedMs: number;
+  /** What the verify phase read back and found identical; null with skipVerify. */
+  readonly verified: ReadBackResult | null;
 }
 
 /**
@@ -109,7 +117,7 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
 }
 
 export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, signal?: AbortSignal): Promise<WriteResult> {
-  const state: PipelineState = { touched: false, createdFile: null };
+  const state: PipelineState = { touched: false, committed: false, createdFile: null };
   try {
     return await runPipeline(request, hooks, state, signal);
   } catch (error) {
@@ -117,9 +125,11 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
     if (!(mapped instanceof StickwrightError)) throw mapped;
     // Say what state the stick is in: untouched, or wiped without a partition table. An image
     // file this run created is removed rather than left half made.
-    let where = state.touched
-      ? 'the target was wiped but has no partition table yet: it is blank and must be written again'
-      : 'nothing was written to the target';
+    let where = state.committed
+      ? 'the stick has its partition table, but it cannot be trusted: write it again'
+      : state.touched
+        ? 'the target was wiped but has no partition table yet: it is blank and must be written again'
+        : 'nothing was written to the target';
     if (state.createdFile) {
       await unlink(state.createdFile).catch(() => undefined);
       where = `the new image file ${state.createdFile} was removed`;
@@ -130,6 +140,8 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
 
 interface PipelineState {
   touched: boolean;
+  /** The partition table is written (the commit point passed). */
+  committed: boolean;
   createdFile: string | null;
 }
 
@@ -176,8 +188,12 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     const homeChunks = encryptedHome ? encryptedHome.chunks : undefined;
     const twice = plan.partitions[0].fs === 'f2fs';
     const cipherBytes = plan.home?.encrypted ? plan.home.size : 0;
-    meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + cipherBytes + espBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
+    // The read-back covers what went through DeviceFile: not what sload.f2fs wrote (fsck does).
+    const verifyBytes = request.skipVerify ? 0 : (twice ? 0 : isoBytes) + cipherBytes + espBytes;
+    meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + cipherBytes + espBytes + verifyBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
     device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
+    const ledger = new WriteLedger();
+    device.onWrite((buffer, offset) => ledger.record(buffer, offset));
 
     phase('partition');
     state.touched = true;
@@ -188,7 +204,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     // ext4: the filesystem is made first (small files staged), then the big files are copied in.
     phase(live.fs === 'ext4' ? 'format' : 'copy');
     if (live.fs === 'vfat') {
-      await writeVfatLive(device, target.path, iso, plan, grubModules, meter, homeChunks, signal);
+      await writeVfatLive(device, ledger, target.path, iso, plan, grubModules, meter, homeChunks, signal);
     } else {
       const tree = await stageTree(iso, plan, { grubModulesDir: grubModules, placeholders: placed, encryptedHome: homeChunks, onBytes: (n) => meter?.advance(n), signal });
       let ext4: { facts: Ext4Facts; files: PlacedFile[] } | null = null;
@@ -219,6 +235,8 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
           },
           signal,
         );
+        // mke2fs/sload wrote the whole partition through the loop device, past the ledger.
+        ledger.forget(live.start, live.size);
       } finally {
         await tree.remove();
       }
@@ -249,8 +267,15 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     phase('flush');
     await device.flush();
 
+    let verified: ReadBackResult | null = null;
     if (!request.skipVerify) {
       phase('verify');
+      const written = ledger.final();
+      await hooks.beforeVerify?.({ target: target.path, written: written.map(({ offset, length }) => ({ offset, length })) });
+      const writtenBytes = written.reduce((sum, e) => sum + e.length, 0);
+      const scale = writtenBytes > 0 ? verifyBytes / writtenBytes : 0;
+      verified = await readBack(target.path, target.size, written, { block: target.kind === 'block', onBytes: (n) => meter?.advance(Math.round(n * scale)), signal });
+      log(`verify: read back ${formatBytes(verified.bytes)} in ${verified.ranges} ranges${verified.direct ? '' : ' (through the page cache: the system refused O_DIRECT)'}: identical`);
       await checkFilesystem(target.path, live.start, live.size, live.fs, 'live', signal);
       const esp = plan.partitions[1];
       await checkFilesystem(target.path, esp.start, esp.size, 'vfat', 'EFI system', signal);
@@ -262,12 +287,18 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
       plan.partitions.map((p) => ({ start: p.start, size: p.size, type: p.mbrType, bootable: p.bootable })),
       Number.parseInt(plan.table.diskSignature, 16),
     );
+    const commitMark = ledger.mark();
     await device.write(table, 0);
+    state.committed = true;
     await installGrubBios(device, { coreImage: core, firstPartitionLba: live.start / 512, moduleDir: grubModules });
     await device.flush();
+    if (verified) {
+      const boot = await readBack(target.path, target.size, ledger.final(commitMark), { block: target.kind === 'block', signal });
+      verified = { ...verified, bytes: verified.bytes + boot.bytes, ranges: verified.ranges + boot.ranges };
+    }
     meter.set(meter.total);
     log(`done: ${target.path}`);
-    return { target: target.path, targetKind: target.kind, plan, elapsedMs: Math.round(performance.now() - started) };
+    return { target: target.path, targetKind: target.kind, plan, elapsedMs: Math.round(performance.now() - started), verified };
   } finally {
     await device?.close();
     await iso.close();
@@ -289,6 +320,7 @@ async function wipeSignatures(device: DeviceFile, plan: StickPlan): Promise<void
 /** A vfat live partition: our FAT writer puts every file in place in one pass. */
 async function writeVfatLive(
   device: DeviceFile,
+  ledger: WriteLedger,
   targetPath: string,
   iso: IsoImage,
   plan: StickPlan,
@@ -362,9 +394,11 @@ async function writeVfatLive(
       await device.write(Buffer.alloc(Math.min(MiB, placed.size)), live.start + placed.offset + placed.size - Math.min(MiB, placed.size));
     } else if (planned.source.kind === 'overlay' && plan.persistence.kind === 'overlayfs-image') {
       await withLoop(targetPath, live.start, live.size, (loop) => makeOverlayFsImageInPlace(loop, placed.offset, placed.size, signal), signal);
+      ledger.forget(live.start + placed.offset, placed.size);
     } else if (planned.source.kind === 'home' && plan.home && !plan.home.encrypted) {
       const home = plan.home;
       await withLoop(targetPath, live.start, live.size, (loop) => makeHomeInPlace(loop, placed.offset, placed.size, home.uuid, signal), signal);
+      ledger.forget(live.start + placed.offset, placed.size);
     }
   }
 }
