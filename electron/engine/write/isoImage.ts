@@ -5,6 +5,7 @@ import type { IsoReport } from '../../../shared/contract/isoReport';
 import { StickwrightError } from '../../../shared/errors';
 import { CachedByteSource } from '../io/cachedByteSource';
 import { openFileByteSource, type FileByteSource } from '../io/fileByteSource';
+import { checkRootImage } from '../inspect/checkRootImage';
 import { inspectByteSource } from '../inspect/inspectIso';
 import { IsoFileSystem, type IsoEntry } from '../iso/isoFileSystem';
 
@@ -22,6 +23,10 @@ export class IsoImage {
     try {
       const report = await inspectByteSource(file, path, { signal });
       const fs = await IsoFileSystem.open(new CachedByteSource(file));
+      // A damaged or cut-short root image is refused now, before the target is touched.
+      const rootImage = report.layout?.rootImage;
+      const rootEntry = rootImage ? await fs.lookup(rootImage.path) : null;
+      if (rootImage && rootEntry?.kind === 'file') await checkRootImage(rootImage.path, fs.openFile(rootEntry));
       return new IsoImage(file, fs, report);
     } catch (error) {
       await file.close().catch(() => undefined);
