@@ -3,7 +3,8 @@
 // the read-back, in an image file and in a loop device's backing file, must fail the write with
 // VERIFY_FAILED naming the range, and leave the stick without a partition table.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { fsyncSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, fsyncSync, mkdtempSync, readFileSync, openSync, readSync, rmSync, writeSync, closeSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,5 +138,35 @@ describe('verify reads back what was written', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('Not verified (--no-verify).');
     expect(run.stderr).not.toMatch(/Verified:/);
+  });
+
+  it('the ISO is checked against a checksum file beside it before the stick is touched', () => {
+    const dir = mkdtempSync(path.join(scratch, 'iso-'));
+    const copy = path.join(dir, 'Stickwright-Fixture-1.iso');
+    copyFileSync(iso, copy);
+    const sha = createHash('sha256').update(readFileSync(copy)).digest('hex');
+    const stick = path.join(scratch, 'checked.img');
+    const args = ['write', '--iso', copy, '--target', stick, '--size', '1G', '--fs', 'vfat', '--overlay', '256M', '--yes'];
+
+    writeFileSync(path.join(dir, 'SHA256SUMS'), `${sha}  Stickwright-Fixture-1.iso\n`);
+    const good = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stderr).toContain(`The ISO matched ${path.join(dir, 'SHA256SUMS')} (SHA256) before anything was written.`);
+
+    // One changed digit: a damaged download. Refused before the (new) image file is even made.
+    rmSync(stick);
+    writeFileSync(path.join(dir, 'SHA256SUMS'), `${sha.slice(0, -1)}${sha.endsWith('0') ? '1' : '0'}  Stickwright-Fixture-1.iso\n`);
+    const bad = spawnSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8', timeout: 120_000 });
+    expect(bad.status).not.toBe(0);
+    const last = JSON.parse(bad.stdout.trim().split('\n').at(-1) ?? '{}') as { type: string; error: { code: string; message: string } };
+    expect(last.type).toBe('error');
+    expect(last.error.code).toBe('SOURCE_CORRUPT');
+    expect(last.error.message).toContain(sha);
+    expect(existsSync(stick)).toBe(false);
+
+    // --no-checksum writes it anyway (the user's call), and says nothing about a match.
+    const skipped = spawnSync(process.execPath, [CLI, ...args, '--no-checksum'], { encoding: 'utf8', timeout: 120_000 });
+    expect(skipped.status, skipped.stderr).toBe(0);
+    expect(skipped.stderr).not.toContain('The ISO matched');
   });
 });

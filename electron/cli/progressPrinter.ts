@@ -99,6 +99,7 @@ export class ProgressPrinter {
     }
     const [live] = result.plan.partitions;
     this.line(`Done in ${(result.elapsedMs / 1000).toFixed(1)} s: ${result.target} holds the live partition "${live.label}" (${live.fs}, ${live.uuid}) and an EFI system partition.`);
+    if (result.sourceChecksum) this.line(`The ISO matched ${result.sourceChecksum.source} (${result.sourceChecksum.algorithm.toUpperCase()}) before anything was written.`);
     this.line(
       result.verified
         ? `Verified: ${formatBytes(result.verified.bytes)} read back from the stick${result.verified.direct ? '' : ' (through the page cache)'} match what was written; fsck found no errors.`

@@ -13,7 +13,10 @@ Verbs:
       --size SIZE          create (or grow) the target image file at this size
       --yes                erase the target without asking (needed when stdin is no terminal)
       --dry-run            print the plan; create and change nothing
-      --no-verify          skip the fsck of the finished filesystems
+      --checksum SUM|FILE  check the ISO first against this SHA-256/SHA-512 digest or checksum
+                           file (default: a CHECKSUM/SHA256SUMS/NAME.sha256 file beside the ISO)
+      --no-checksum        do not look for a checksum file beside the ISO
+      --no-verify          skip the verify phase (reading every written byte back, fsck)
       --json               NDJSON events on stdout, ending with one result or error event
                            (with --dry-run: one {"ok":…} document)
       Ctrl-C (SIGINT) or SIGTERM cancels at the next safe point (exit status 130).

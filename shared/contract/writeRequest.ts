@@ -32,5 +32,7 @@ export const WriteJobResult = z.object({
   plan: z.record(z.string(), z.unknown()),
   /** What the verify phase read back and found identical; null when the job asked for no verify. */
   verified: z.object({ bytes: z.number().nonnegative(), ranges: z.number().int().nonnegative(), direct: z.boolean() }).nullable().optional(),
+  /** The ISO matched its publisher's checksum before the write; null when none was found or given. */
+  sourceChecksum: z.object({ algorithm: z.enum(['sha256', 'sha512']), source: z.string(), hex: z.string() }).nullable().optional(),
 });
 export type WriteJobResult = z.infer<typeof WriteJobResult>;

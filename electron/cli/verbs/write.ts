@@ -1,5 +1,6 @@
 // stickwright write --iso X --target T [--fs ext4|f2fs|vfat] [--overlay SIZE] [--overlayfs]
-//                   [--home SIZE] [--label L] [--size SIZE] [--yes] [--unmount] [--dry-run] [--no-verify] [--json]
+//                   [--home SIZE] [--label L] [--size SIZE] [--yes] [--unmount] [--dry-run] [--no-verify]
+//                   [--checksum SUM|FILE] [--no-checksum] [--json]
 //
 // Order: parse → preflight (every check, no side effects) → ask (unless --yes, or the target
 // is a new image file) → the engine's pipeline. A refusal at any step before the pipeline
@@ -14,6 +15,7 @@
 // With --json (and no --dry-run) stdout is the worker's NDJSON event stream from the first line
 // to the last: phase, progress and log events, then exactly one `result` or `error` event — a
 // bad command line included. --dry-run --json prints one document, {ok:true,…} or {ok:false,…}.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { StickwrightError } from '../../../shared/errors';
@@ -26,6 +28,7 @@ import { guardedWrite } from '../../engine/jobs/guardedWrite';
 import type { MountedPart, ResolvedTarget } from '../../engine/target/resolveTarget';
 import { checkTargetIdentity, readTargetIdentity } from '../../engine/target/targetIdentity';
 import { unmountTarget } from '../../engine/target/unmountTarget';
+import type { ChecksumRequest } from '../../engine/verify/isoChecksum';
 import { parseVerbArgs } from '../parseVerbArgs';
 import { formatStickPlan } from '../formatStickPlan';
 import { preflightWrite } from '../preflightWrite';
@@ -75,6 +78,8 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     unmount: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
+    checksum: { type: 'string' },
+    'no-checksum': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
   if (positionals.length) throw new StickwrightError('USAGE', `write takes no positional arguments (got ${positionals.join(' ')})`);
@@ -98,6 +103,7 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     // Drawn once: the plan checked here is the plan the engine carries out.
     ids: newStickIds(),
     skipVerify: Boolean(values['no-verify']),
+    checksum: checksumRequest(values.checksum, Boolean(values['no-checksum'])),
     homePassphrase: values['encrypt-home'] ? await readPassphrase(values['passphrase-file']) : undefined,
   };
 
@@ -190,4 +196,13 @@ async function readPassphrase(file: unknown): Promise<Buffer> {
   const text = bytes.subarray(0, bytes.length - (bytes.at(-1) === 0x0a ? (bytes.at(-2) === 0x0d ? 2 : 1) : 0));
   if (text.length === 0) throw new StickwrightError('USAGE', `--passphrase-file ${file} is empty`);
   return Buffer.from(text);
+}
+
+/** --checksum takes a digest (hex, optionally "sha256:"-prefixed) or a checksum file's path. */
+function checksumRequest(value: unknown, off: boolean): ChecksumRequest {
+  if (typeof value === 'string') {
+    if (off) throw new StickwrightError('USAGE', '--checksum and --no-checksum contradict each other');
+    return /^((sha256|sha512):)?[0-9a-fA-F]+$/i.test(value) && !existsSync(value) ? { kind: 'digest', value } : { kind: 'file', path: value };
+  }
+  return off ? { kind: 'off' } : { kind: 'auto' };
 }

@@ -55,7 +55,7 @@ export async function runWriteJob(job: WriteJob, hooks: WriteHooks, signal: Abor
       signal,
       { warn, phase: 'preflight', expectedIdentity: identity },
     );
-    return { target: result.target, targetKind: result.targetKind, elapsedMs: result.elapsedMs, plan: { ...result.plan }, verified: result.verified };
+    return { target: result.target, targetKind: result.targetKind, elapsedMs: result.elapsedMs, plan: { ...result.plan }, verified: result.verified, sourceChecksum: result.sourceChecksum };
   } finally {
     homePassphrase?.fill(0);
   }

@@ -44,6 +44,7 @@ import { stageTree } from './stageTree';
 import { newStickIds } from './stickIds';
 import { readBack, type ReadBackResult } from '../verify/readBack';
 import { WriteLedger } from '../verify/writeLedger';
+import { checkIsoChecksum, expectedChecksum, type ChecksumOutcome, type ChecksumRequest } from '../verify/isoChecksum';
 
 const MiB = 2 ** 20;
 /** ISO files from this size up are written straight into their ext4 blocks instead of staged. */
@@ -57,6 +58,8 @@ export interface WriteRequest {
   readonly options: WriteOptions;
   /** For reproducible tests; normally drawn at random. */
   readonly ids?: StickIds;
+  /** The ISO's own checksum: looked for beside it by default ('auto'). */
+  readonly checksum?: ChecksumRequest;
   /** Skip the verify phase: read-back and fsck (it is on by default). */
   readonly skipVerify?: boolean;
   /** The passphrase of an encrypted home.img (the plan's home.encrypted). */
@@ -81,6 +84,8 @@ export interface WriteResult {
   readonly elapsedMs: number;
   /** What the verify phase read back and found identical; null with skipVerify. */
   readonly verified: ReadBackResult | null;
+  /** The ISO matched this checksum before anything was written; null when it had none. */
+  readonly sourceChecksum: ChecksumOutcome | null;
 }
 
 /**
@@ -161,8 +166,20 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
   }
   const checked = await planRequest(request, signal);
   const { iso, plan } = checked;
-  // Only a plan that works makes the virtual stick's image file (or grows it).
-  const target = await prepareTarget(checked.target).catch(async (error: unknown) => {
+  // The ISO against its publisher's checksum, before the stick is touched; then, only for a plan
+  // that works, the virtual stick's image file is made (or grown).
+  let sourceChecksum: ChecksumOutcome | null = null;
+  const target = await (async () => {
+    const expected = await expectedChecksum(request.isoPath, request.checksum ?? { kind: 'auto' });
+    if (expected) {
+      log(`checking the ISO against ${expected.source} (${expected.algorithm.toUpperCase()})`);
+      sourceChecksum = await checkIsoChecksum(request.isoPath, expected, { signal });
+      log(`the ISO matches ${expected.source}`);
+    } else if ((request.checksum ?? { kind: 'auto' }).kind === 'auto') {
+      log('no checksum file beside the ISO: the ISO itself is not checked (give one with --checksum)');
+    }
+    return prepareTarget(checked.target);
+  })().catch(async (error: unknown) => {
     await iso.close();
     throw error;
   });
@@ -298,7 +315,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     }
     meter.set(meter.total);
     log(`done: ${target.path}`);
-    return { target: target.path, targetKind: target.kind, plan, elapsedMs: Math.round(performance.now() - started), verified };
+    return { target: target.path, targetKind: target.kind, plan, elapsedMs: Math.round(performance.now() - started), verified, sourceChecksum };
   } finally {
     await device?.close();
     await iso.close();
