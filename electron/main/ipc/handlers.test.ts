@@ -99,6 +99,22 @@ describe('main handlers', () => {
     expect(started[0]).toMatchObject({ passphrase: 'correct horse', options: { encryptHome: true } });
   });
 
+  it('consent to unmount (T8) reaches the job only when the user gave it; nothing else implies it', async () => {
+    const { handlers, started } = setup();
+    await callApi(handlers, 'startWrite', trusted, [request]);
+    expect(started[0]).not.toHaveProperty('unmount');
+    started.length = 0;
+    const again = setup();
+    await callApi(again.handlers, 'startWrite', trusted, [{ ...request, unmount: false }]);
+    expect(again.started[0]).not.toHaveProperty('unmount');
+    const consenting = setup();
+    await callApi(consenting.handlers, 'startWrite', trusted, [{ ...request, unmount: true }]);
+    expect(consenting.started[0]).toMatchObject({ kind: 'write', target: '/dev/sdb', unmount: true });
+    const bad = setup();
+    expect(await callApi(bad.handlers, 'startWrite', trusted, [{ ...request, unmount: 'yes' }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(bad.started).toHaveLength(0);
+  });
+
   it('writing is refused where the platform cannot do it yet', async () => {
     const { handlers, started } = setup({ platform: 'darwin' });
     expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
