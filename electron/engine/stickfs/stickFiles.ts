@@ -84,6 +84,23 @@ async function debugfs(device: string, commands: readonly string[], what: string
   return stdout;
 }
 
+/**
+ * The entries of debugfs's `ls -p`: one `/inode/mode/uid/gid/name/size/` line each, the mode in
+ * octal with its file type ("040755" for a directory, as debugfs 1.47 prints it), without . and ..
+ */
+export function parseDebugfsListing(stdout: string): Array<{ name: string; isDirectory: boolean }> {
+  const entries: Array<{ name: string; isDirectory: boolean }> = [];
+  for (const line of stdout.split('\n')) {
+    const fields = line.trim().split('/');
+    const name = fields[5];
+    const mode = Number.parseInt(fields[2] ?? '', 8);
+    if (!name || name === '.' || name === '..' || Number.isNaN(mode)) continue;
+    // S_IFMT / S_IFDIR (sys/stat.h).
+    entries.push({ name, isDirectory: (mode & 0o170000) === 0o040000 });
+  }
+  return entries;
+}
+
 function ext4Ops(device: string, scratch: string): StickFileOps {
   const q = (p: string) => `"${checkPath(p)}"`;
   let counter = 0;
@@ -135,14 +152,9 @@ function ext4Ops(device: string, scratch: string): StickFileOps {
       }
       // Depth first: debugfs's rmdir takes empty directories only.
       const { stdout } = await runTool('debugfs', ['-R', `ls -p ${q(p)}`, device], { what: `listing ${p}` });
-      for (const line of stdout.split('\n')) {
-        // /inode/mode/uid/gid/name/size/
-        const fields = line.trim().split('/');
-        const name = fields[5];
-        const mode = fields[2] ?? '';
-        if (!name || name === '.' || name === '..') continue;
-        const child = `${p}/${name}`;
-        if (mode.startsWith('4')) await ops.remove(child);
+      for (const entry of parseDebugfsListing(stdout)) {
+        const child = `${p}/${entry.name}`;
+        if (entry.isDirectory) await ops.remove(child);
         else await debugfs(device, [`rm ${q(child)}`], `removing ${child}`);
       }
       await debugfs(device, [`rmdir ${q(p)}`], `removing ${p}`);
