@@ -33,5 +33,7 @@ export function parseSize(text: string): number | null {
   const power = ['', 'K', 'M', 'G', 'T'].indexOf(prefix.toUpperCase());
   const bytes = Number(number) * 1024 ** power;
   if (!Number.isFinite(bytes) || bytes < 0) return null;
-  return Math.round(bytes);
+  // Beyond 2^53 a byte count is no longer exact (and no disk is that big).
+  const rounded = Math.round(bytes);
+  return Number.isSafeInteger(rounded) ? rounded : null;
 }

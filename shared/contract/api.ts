@@ -10,7 +10,7 @@ import { AddImageRequest, ImageChangeResult, RemoveImageRequest, StickImageList 
 import type { Result } from './result';
 
 /** Paths come from a file picker or a drop; bound them so a hostile page cannot send megabytes. */
-const IsoPath = z.string().min(1).max(4096);
+const IsoPath = z.string().min(1).max(4096).refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'NUL or a control character in path');
 
 export const AppInfo = z.object({
   version: z.string(),

@@ -8,7 +8,8 @@ import { ImageName } from './multiImage';
 
 export const JOB_PROTOCOL_VERSION = 1;
 
-const FilePath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'NUL in path');
+/** No NUL and no control characters (a newline in a path is only ever an attack or an accident). */
+const FilePath = z.string().min(1).max(4096).refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'NUL or a control character in path');
 
 export const InspectJob = z.strictObject({
   v: z.literal(JOB_PROTOCOL_VERSION),

@@ -7,7 +7,7 @@ import { DevicePath } from './drive';
 export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 export const WriteRequest = z.strictObject({
-  isoPath: z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'NUL in path'),
+  isoPath: z.string().min(1).max(4096).refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'NUL or a control character in path'),
   device: DevicePath,
   /** The size the user saw when choosing: the worker refuses a target of another size (a swapped stick). */
   expectedSize: z.number().int().positive().max(2 ** 53 - 1),

@@ -21,7 +21,11 @@ export const WriteOptions = z.strictObject({
   homeSize: Bytes.default(0),
   encryptHome: z.boolean().default(false),
   /** Filesystem label of the live partition (livecd-iso-to-disk's default is LIVE). */
-  label: z.string().max(64).default('LIVE'),
+  label: z
+    .string()
+    .max(64)
+    .refine((label) => !/[\u0000-\u001f\u007f]/.test(label), 'no control characters in a label')
+    .default('LIVE'),
 });
 export type WriteOptions = z.infer<typeof WriteOptions>;
 export type WriteOptionsInput = z.input<typeof WriteOptions>;
