@@ -20,6 +20,7 @@ describe('the multi-image contract', () => {
       ['a relative device', { ...add, device: 'sdb' }],
       ['traversal', { ...add, device: '/dev/../etc/shadow' }],
       ['a NUL in the ISO path', { ...add, isoPath: '/a.iso\0' }],
+      ['a newline in the ISO path', { ...add, isoPath: '/a.iso\n/etc/shadow' }],
       ['a negative overlay', { ...add, overlaySize: -1 }],
       ['a fractional home', { ...add, homeSize: 0.5 }],
       ['a huge overlay', { ...add, overlaySize: 2 ** 60 }],

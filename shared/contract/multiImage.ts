@@ -36,7 +36,7 @@ export type StickImageList = z.infer<typeof StickImageList>;
 
 /** What the renderer asks main to add; the worker checks everything again before the first change. */
 export const AddImageRequest = z.strictObject({
-  isoPath: z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'NUL in path'),
+  isoPath: z.string().min(1).max(4096).refine((p) => !/[\u0000-\u001f\u007f]/.test(p), 'NUL or a control character in path'),
   device: DevicePath,
   /** The size the stick had when chosen: another size is another stick (TARGET_CHANGED). */
   expectedSize: z.number().int().positive().max(2 ** 53 - 1),
