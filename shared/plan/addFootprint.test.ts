@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADD_MARGIN, addImageFiles, addNeedBytes, allocated, overlayBytes } from './addFootprint';
+import { ADD_MARGIN, addImageFiles, addImageName, addNeedBytes, allocated, overlayBytes } from './addFootprint';
 import { planWrite } from './planWrite';
 import type { StickPlan } from './stickPlan';
 import { sampleReport, SAMPLE_IDS } from './testing/sampleReport';
@@ -47,5 +47,15 @@ describe('addNeedBytes', () => {
     expect(overlayBytes(persistence, 512 * MiB)).toBe(persistence.kind === 'dm-snapshot' ? persistence.size : -1);
     expect(overlayBytes({ kind: 'overlayfs-dir', path: '/x/overlay', workPath: '/x/ovlwork', reason: '' }, 300 * MiB)).toBe(300 * MiB);
     expect(overlayBytes({ kind: 'none', reason: '' }, 300 * MiB)).toBe(0);
+  });
+});
+
+describe('addImageName', () => {
+  it('the ISO entry\'s title without its verb; made different by the label, then the directory; a name asked for wins', () => {
+    expect(addImageName('Start Fedora-Workstation-Live 41', 'Fedora-WS-Live-41', [], 'ab12')).toBe('Fedora-Workstation-Live 41');
+    expect(addImageName('Start Stickwright fixture', 'SW-FIXTURE-2', ['Stickwright fixture'], 'ab12')).toBe('Stickwright fixture (SW-FIXTURE-2)');
+    expect(addImageName('Start X', '', ['X'], 'ab12')).toBe('X (ab12)');
+    expect(addImageName('Start X', 'L', ['X', 'X (L)'], 'ab12')).toBe('X (L) (ab12)');
+    expect(addImageName('Start X', 'L', ['X'], 'ab12', '  Mine ')).toBe('Mine');
   });
 });

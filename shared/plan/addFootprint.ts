@@ -5,6 +5,7 @@ import type { IsoReport } from '../contract/isoReport';
 import { StickwrightError } from '../errors';
 import { MiB } from '../units';
 import { stripGrubDevice } from './bootSources';
+import { imageNameFromTitle } from './imageMeta';
 import type { PersistencePlan, PlannedBootEntry, StickPlan } from './stickPlan';
 
 /** Never fill the live filesystem: livesys, logs and the menus need room (as planWrite's MIN_FREE). */
@@ -77,4 +78,17 @@ export function overlayBytes(persistence: PersistencePlan, overlaySize: number):
 /** Free bytes the live filesystem must have for the add: files, overlay and home in whole units, plus the margin. */
 export function addNeedBytes(files: readonly { readonly size: number }[], overlay: number, home: number): number {
   return files.reduce((sum, f) => sum + allocated(f.size), 0) + (overlay > 0 ? allocated(overlay) : 0) + (home > 0 ? allocated(home) : 0) + ADD_MARGIN + MiB;
+}
+
+/**
+ * The new image's menu title: the one asked for, or the ISO entry's title without its verb, made
+ * different from the images already there by the ISO's label, then by its directory.
+ */
+export function addImageName(entryTitle: string, isoLabel: string, taken: readonly string[], dir: string, requested?: string): string {
+  const asked = requested?.trim();
+  if (asked) return asked;
+  let name = imageNameFromTitle(entryTitle);
+  if (taken.includes(name)) name = `${name} (${isoLabel || dir})`;
+  if (taken.includes(name)) name = `${name} (${dir})`;
+  return name;
 }

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { StickwrightError } from '../../../shared/errors';
-import { ADD_IGNORED_PROBLEMS, ADD_MARGIN, addImageFiles, addNeedBytes, overlayBytes, type AddFile } from '../../../shared/plan/addFootprint';
-import { dirNameProblem, IMAGE_META_FILE, imageNameFromTitle, ownKernelArgs, randomDirName, type ImageMeta } from '../../../shared/plan/imageMeta';
+import { ADD_IGNORED_PROBLEMS, ADD_MARGIN, addImageFiles, addImageName, addNeedBytes, overlayBytes, type AddFile } from '../../../shared/plan/addFootprint';
+import { dirNameProblem, IMAGE_META_FILE, ownKernelArgs, randomDirName, type ImageMeta } from '../../../shared/plan/imageMeta';
 import type { MenuOverlay } from '../../../shared/plan/multiImageMenu';
 import { planWrite } from '../../../shared/plan/planWrite';
 import { formatBytes } from '../../../shared/units';
@@ -119,9 +119,7 @@ export async function planAdd(request: AddRequest): Promise<AddPlan> {
     const home = request.homeSize > 0 ? { path: `/${dir}/home.img`, size: request.homeSize } : null;
 
     const names = state.images.map((i) => i.meta?.name ?? i.dir);
-    let name = request.name?.trim() || imageNameFromTitle(entry.title);
-    if (!request.name && names.includes(name)) name = `${name} (${report.volume.label || dir})`;
-    if (!request.name && names.includes(name)) name = `${name} (${dir})`;
+    const name = addImageName(entry.title, report.volume.label, names, dir, request.name);
     const isoEntry = [...(report.bootConfigs ?? [])].flatMap((c) => c.entries).find((e) => e.title === entry.title && e.kernel === entry.kernel);
     const meta: ImageMeta = {
       version: 1,
