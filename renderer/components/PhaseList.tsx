@@ -1,13 +1,23 @@
 import type { PhaseName } from '../../shared/contract/events';
 import { PHASE_WORDS, expectedPhases } from '../lib/phases';
 
-/** The write's phases as a checklist: done, now, still to come. */
-export function PhaseList({ fs, seen, current, stopped }: { readonly fs: 'ext4' | 'f2fs' | 'vfat'; readonly seen: readonly PhaseName[]; readonly current: PhaseName | null; readonly stopped: boolean }) {
-  const phases = [...new Set([...seen, ...expectedPhases(fs)])];
-  const order = expectedPhases(fs);
+/** A job's phases as a checklist: done, now, still to come. A write's by default; another job
+ *  (adding an image) names its own phases and words. */
+export function PhaseList(props: {
+  readonly fs: 'ext4' | 'f2fs' | 'vfat';
+  readonly seen: readonly PhaseName[];
+  readonly current: PhaseName | null;
+  readonly stopped: boolean;
+  readonly expected?: readonly PhaseName[];
+  readonly words?: Readonly<Record<PhaseName, string>>;
+  readonly label?: string;
+}) {
+  const { fs, seen, current, stopped, words = PHASE_WORDS, label = 'Phases of the write' } = props;
+  const order = props.expected ?? expectedPhases(fs);
+  const phases = [...new Set([...seen, ...order])];
   phases.sort((a, b) => (order.includes(a) && order.includes(b) ? order.indexOf(a) - order.indexOf(b) : 0));
   return (
-    <ol className="phase-list" aria-label="Phases of the write">
+    <ol className="phase-list" aria-label={label}>
       {phases.map((p) => {
         const state = p === current ? (stopped ? 'stopping' : 'now') : seen.includes(p) ? 'done' : 'later';
         return (
@@ -15,7 +25,7 @@ export function PhaseList({ fs, seen, current, stopped }: { readonly fs: 'ext4' 
             <span className="phase-mark" aria-hidden="true">
               {state === 'done' ? '✓' : ''}
             </span>
-            <span>{PHASE_WORDS[p].replace('…', '')}</span>
+            <span>{words[p].replace('…', '')}</span>
             <span className="visually-hidden">{state === 'done' ? ' (done)' : state === 'now' ? ' (now)' : ''}</span>
           </li>
         );
