@@ -10,16 +10,27 @@ import { WriteStep } from '../steps/WriteStep';
 import { DoneStep } from '../steps/DoneStep';
 import { StickHealthView } from '../health/StickHealthView';
 import { HealthNavButton } from '../health/HealthNav';
+import { MultiImageView } from '../multi/MultiImageView';
+import { MultiNavButton } from '../multi/MultiNav';
 
 export function App() {
   const loadAppInfo = useAppStore((s) => s.loadAppInfo);
   const handleJobEvent = useAppStore((s) => s.handleJobEvent);
+  const handleAddEvent = useAppStore((s) => s.handleAddEvent);
   const step = useAppStore((s) => s.step);
   const view = useAppStore((s) => s.view);
   useEffect(() => {
     void loadAppInfo();
   }, [loadAppInfo]);
-  useEffect(() => bridge().onJobEvent(handleJobEvent), [handleJobEvent]);
+  // One channel for every job: each slice keeps the events of its own job id.
+  useEffect(
+    () =>
+      bridge().onJobEvent((event) => {
+        handleJobEvent(event);
+        handleAddEvent(event);
+      }),
+    [handleJobEvent, handleAddEvent],
+  );
 
   return (
     <div className="app">
@@ -33,6 +44,7 @@ export function App() {
           <h1>Stickwright</h1>
         </div>
         {view === 'wizard' && <Stepper />}
+        <MultiNavButton />
         <HealthNavButton />
       </header>
       <main className="app-main" hidden={view !== 'wizard'}>
@@ -46,6 +58,11 @@ export function App() {
       {view === 'health' && (
         <main className="app-main">
           <StickHealthView />
+        </main>
+      )}
+      {view === 'multi' && (
+        <main className="app-main">
+          <MultiImageView />
         </main>
       )}
     </div>

@@ -1,26 +1,26 @@
 import { useAppStore } from '../store';
+import { useBusyReason } from '../store/selectors';
 import './health.css';
 
-/** The header's way in and out of the health view. Kept off while a write runs, so its progress
- *  stays in sight. */
+/** The header's way in and out of the health view. Kept off while a job changes a stick, so its
+ *  progress stays in sight. */
 export function HealthNavButton() {
   const view = useAppStore((s) => s.view);
   const openHealth = useAppStore((s) => s.openHealth);
   const closeHealth = useAppStore((s) => s.closeHealth);
-  const writing = useAppStore((s) => s.writeStatus === 'starting' || s.writeStatus === 'running');
-  const maintaining = useAppStore((s) => s.maintaining !== null);
+  const busy = useBusyReason();
   if (view === 'health') {
     return (
-      <button type="button" className="header-link" onClick={closeHealth} disabled={maintaining} title={maintaining ? 'Available when the stick has been changed' : undefined}>
+      <button type="button" className="header-link" onClick={closeHealth} disabled={busy !== null} title={busy ?? 'Write a stick'}>
         <WriteIcon />
-        Write a stick
+        <span className="header-link-label">Write a stick</span>
       </button>
     );
   }
   return (
-    <button type="button" className="header-link" onClick={() => openHealth()} disabled={writing} title={writing ? 'Available when the write has finished' : undefined}>
+    <button type="button" className="header-link" onClick={() => openHealth()} disabled={busy !== null} title={busy ?? 'How full each image on a stick is'}>
       <HealthIcon />
-      Stick health
+      <span className="header-link-label">Stick health</span>
     </button>
   );
 }
@@ -44,7 +44,7 @@ function HealthIcon() {
   );
 }
 
-function WriteIcon() {
+export function WriteIcon() {
   return (
     <svg className="header-link-icon" viewBox="0 0 24 24" aria-hidden="true">
       <rect x="8" y="2" width="8" height="6" rx="1" />

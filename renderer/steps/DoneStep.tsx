@@ -5,6 +5,7 @@ import { PlanSummary } from '../components/PlanSummary';
 import { StepFrame } from '../components/StepFrame';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { CheckHealthButton } from '../health/HealthNav';
+import { AddToStickButton } from '../multi/MultiNav';
 
 /** Step 6: what was made, how long it took, how to boot it, and a safe eject. */
 export function DoneStep() {
@@ -45,7 +46,10 @@ export function DoneStep() {
           <h3>Boot from it</h3>
           <p>Plug it in, start the computer and pick the USB stick in its boot menu (often F12, F9, F8 or Esc). BIOS and UEFI both work.</p>
           <p>Changes to the system and files in your home folder stay on the stick from one boot to the next.</p>
-          <CheckHealthButton device={written.drive.device} />
+          <div className="done-actions">
+            <CheckHealthButton device={written.drive.device} />
+            <AddToStickButton device={written.drive.device} />
+          </div>
         </aside>
       </div>
     </StepFrame>

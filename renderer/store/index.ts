@@ -7,8 +7,10 @@ import { createDrivesSlice, type DrivesSlice } from './drivesSlice';
 import { createOptionsSlice, type OptionsSlice } from './optionsSlice';
 import { createWriteSlice, type WriteSlice } from './writeSlice';
 import { createUsageSlice, type UsageSlice } from './usageSlice';
+import { createMultiSlice, type MultiSlice } from './multiSlice';
+import { createAddImageSlice, type AddImageSlice } from './addImageSlice';
 
-export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice & UsageSlice;
+export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice & UsageSlice & MultiSlice & AddImageSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createImageSlice(...a),
@@ -18,4 +20,6 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createOptionsSlice(...a),
   ...createWriteSlice(...a),
   ...createUsageSlice(...a),
+  ...createMultiSlice(...a),
+  ...createAddImageSlice(...a),
 }));

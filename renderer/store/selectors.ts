@@ -21,3 +21,14 @@ export function usePassphraseProblem(): string | null {
   if (passphrase !== passphraseConfirm) return 'The two passphrases differ.';
   return null;
 }
+
+/** Why the header cannot leave the current view now (a job is changing a stick), or null. */
+export function useBusyReason(): string | null {
+  return useAppStore((s) => {
+    if (s.writeStatus === 'starting' || s.writeStatus === 'running') return 'Available when the write has finished';
+    if (s.maintaining) return 'Available when the stick has been changed';
+    if (s.addStatus === 'starting' || s.addStatus === 'running') return 'Available when the image has been added';
+    if (s.removing) return 'Available when the image has been removed';
+    return null;
+  });
+}
