@@ -13,6 +13,7 @@ import { closeSync, copyFileSync, createReadStream, existsSync, ftruncateSync, m
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkerEvent } from '../../shared/contract/events';
+import { JOB_PROTOCOL_VERSION, type Job } from '../../shared/contract/job';
 import { fixtureFile } from '../fixtures/fixture';
 
 export const MiB = 2 ** 20;
@@ -384,4 +385,23 @@ export async function expectNothingLeft(target: string, staging: string | null, 
 /** A staging directory of its own for one run (STICKWRIGHT_STAGING). */
 export function stagingDir(dir: string): string {
   return mkdtempSync(path.join(dir, 'staging-'));
+}
+
+/** A write job for the worker (as main sends it) onto an existing target of `size` bytes. */
+export function writeJob(s: Suite, target: string, id: string, size: number, fs: 'ext4' | 'vfat' | 'f2fs' = 'ext4'): Job {
+  return {
+    v: JOB_PROTOCOL_VERSION,
+    id,
+    kind: 'write',
+    isoPath: s.iso,
+    target,
+    expectedSize: size,
+    options: { fs, overlaySize: 256 * MiB, overlayKind: 'auto', homeSize: 0, encryptHome: false, label: 'LIVE' },
+    verify: true,
+  };
+}
+
+/** The worker as main starts it when root (this Node, worker.js, ELECTRON_RUN_AS_NODE=1). */
+export function runWorker(s: Suite, job: Job, options: Omit<RunOptions, 'input'> = {}): Promise<Run> {
+  return run(process.execPath, [s.worker], { ...options, input: `${JSON.stringify(job)}\n`, keepStdinOpen: options.keepStdinOpen ?? true, env: { ELECTRON_RUN_AS_NODE: '1', ...options.env } });
 }
