@@ -11,6 +11,10 @@
 // T19 — the target fills: a sparse 1 GiB image file on a small ext4 filesystem (mounted through
 // a loop device) runs out of room, in the copy phase (our own writes: ENOSPC) and in the format
 // phase (mke2fs, which sees the loop device's EIO). Expected: TARGET_FULL with the sizes.
+//
+// T18 — the stick's cache flush fails once (the FUSE file's fsync answers EIO a single time) in
+// the flush phase: the write fails there and then. Linux may drop dirty pages after a writeback
+// error, so a retried flush could "succeed" without the data: there is no retry.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, statSync, truncateSync } from 'node:fs';
@@ -189,4 +193,39 @@ describe('T19: the disk holding the image file fills up', () => {
       }
     });
   }
+});
+
+describe('T18: a failed flush is final (fsyncgate)', () => {
+  it('the stick\'s fsync answers EIO once, in the flush phase: the write fails there (no retry into success), exit 5, blank', async () => {
+    const s = suite();
+    const backing = oldStick(path.join(s.scratch, `fsync-${++sticks}.img`), GiB);
+    const fuse = await mountFaultFs(s.scratch, { 'stick.img': backing });
+    const staging = stagingDir(s.scratch);
+    try {
+      fuse.delay(5);
+      const device = attachLoop(fuse.file('stick.img'));
+      let armed = false;
+      const r = await cliWrite(s, s.iso, device, ['--fs', 'ext4'], {
+        env: { STICKWRIGHT_STAGING: staging },
+        onEvent: (event) => {
+          if (!armed && event.type === 'phase' && event.phase === 'flush') {
+            armed = true;
+            fuse.failNextFsync();
+          }
+        },
+      });
+      detachLoop(device);
+      expect(armed, r.why).toBe(true);
+      expect(fuse.fsyncFailed(), `the armed fsync never came: ${r.why}`).toBe(true);
+      expect(r.events.some((e) => e.type === 'result'), r.why).toBe(false);
+      const error = expectError(r, 'DEVICE_GONE', 5);
+      expect(error.phase, r.why).toBe('flush');
+      expect(error.error.message, r.why).toMatch(/flushing: the device stopped answering \(EIO\)/);
+      expect(phasesOf(r), r.why).not.toContain('verify');
+      expectBlank(backing);
+      await expectNothingLeft(device, staging, [s.cli]);
+    } finally {
+      await fuse.unmount();
+    }
+  });
 });

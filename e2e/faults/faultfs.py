@@ -9,6 +9,7 @@
 # Read on every operation from the control directory (a plain directory outside the mount):
 #   DIR/fail       exists: every read, write, flush and fsync answers EIO (the stick is gone)
 #   DIR/delay-ms   a number: each read and write sleeps that long first (a slow stick)
+#   DIR/fsync-eio  exists: the next fsync answers EIO, once (the file is removed): fsyncgate
 # --read-eio: reads of NAME that touch bytes [START, END) answer EIO (a bad sector in an ISO).
 # Every file is opened with direct_io, so no page cache stands between the kernel and us.
 import argparse
@@ -105,6 +106,11 @@ class FaultFs(Operations):
     def fsync(self, path, datasync, fh):
         if self._gone():
             raise FuseOSError(errno.EIO)
+        try:
+            os.unlink(os.path.join(self.control, 'fsync-eio'))
+            raise FuseOSError(errno.EIO)
+        except FileNotFoundError:
+            pass
         os.fsync(fh)
         return 0
 

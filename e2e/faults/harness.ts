@@ -258,6 +258,10 @@ export interface FaultFs {
   fail(): void;
   /** Each read and write waits this long: a slow stick (0: full speed). */
   delay(ms: number): void;
+  /** The next fsync answers EIO, once; later ones succeed again (fsyncgate). */
+  failNextFsync(): void;
+  /** Whether that fsync has happened. */
+  fsyncFailed(): boolean;
   unmount(): Promise<void>;
 }
 
@@ -284,6 +288,8 @@ export async function mountFaultFs(dir: string, files: Readonly<Record<string, s
     file: (name) => path.join(mountPoint, name),
     fail: () => writeFileSync(path.join(control, 'fail'), ''),
     delay: (ms) => writeFileSync(path.join(control, 'delay-ms'), String(ms)),
+    failNextFsync: () => writeFileSync(path.join(control, 'fsync-eio'), ''),
+    fsyncFailed: () => !existsSync(path.join(control, 'fsync-eio')),
     unmount: async () => {
       rmSync(path.join(control, 'fail'), { force: true });
       writeFileSync(path.join(control, 'delay-ms'), '0');
