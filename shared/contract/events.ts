@@ -5,6 +5,8 @@ import { ErrorPayloadSchema } from './result';
 import { JOB_PROTOCOL_VERSION } from './job';
 
 const base = { v: z.literal(JOB_PROTOCOL_VERSION), jobId: z.string() };
+/** Which target an event is about, when one run writes several (`write --target A --target B`). */
+const target = { target: z.string().optional() };
 
 export const PhaseName = z.enum([
   'preflight',
@@ -19,9 +21,10 @@ export const PhaseName = z.enum([
 ]);
 export type PhaseName = z.infer<typeof PhaseName>;
 
-export const PhaseEvent = z.strictObject({ ...base, type: z.literal('phase'), phase: PhaseName });
+export const PhaseEvent = z.strictObject({ ...base, ...target, type: z.literal('phase'), phase: PhaseName });
 export const ProgressEvent = z.strictObject({
   ...base,
+  ...target,
   type: z.literal('progress'),
   phase: PhaseName,
   bytesDone: z.number().int().nonnegative(),
@@ -33,6 +36,7 @@ export const ProgressEvent = z.strictObject({
 });
 export const LogEvent = z.strictObject({
   ...base,
+  ...target,
   type: z.literal('log'),
   level: z.enum(['debug', 'info', 'warn']),
   message: z.string(),

@@ -30,6 +30,7 @@ import { checkTargetIdentity, readTargetIdentity } from '../../engine/target/tar
 import { unmountTarget } from '../../engine/target/unmountTarget';
 import type { ChecksumRequest } from '../../engine/verify/isoChecksum';
 import { parseVerbArgs } from '../parseVerbArgs';
+import { runWriteRaw } from './writeRaw';
 import { formatStickPlan } from '../formatStickPlan';
 import { preflightWrite } from '../preflightWrite';
 import { ProgressPrinter } from '../progressPrinter';
@@ -48,6 +49,8 @@ function sizeArg(name: string, value: unknown): number | undefined {
 export const writeVerb: Verb = {
   summary: 'Write a live ISO to a stick (or an image file) with persistence.',
   async run(args, streams) {
+    // Raw mode (any image byte for byte, to one or several targets) has its own module.
+    if (args.includes('--raw')) return runWriteRaw(args, streams);
     // Decided before parsing, so that a bad command line is an event too (main.ts looks for
     // --json the same way).
     const printer = new ProgressPrinter(streams.out, streams.err, args.includes('--json') && !args.includes('--dry-run'));

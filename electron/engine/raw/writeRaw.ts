@@ -1,0 +1,282 @@
+// Raw mode: any image (hybrid ISO, .img, FreeBSD memstick…) written byte for byte to one or more
+// targets, from ONE read (and decompression) of the source fanned out to every target
+// (fanOut.ts: a bounded buffer; a slow target slows only the shared read, a failing one is
+// dropped with its own error while the others finish).
+//
+// Per target:
+//   wipe     the first 4 MiB and the last 1 MiB are zeroed first: old partition tables (also a
+//            GPT's backup at the end) are gone before anything new is written
+//   copy     4 MiB aligned chunks, O_DIRECT (DeviceFile), in order — except the first chunk,
+//            held back and written last: an interrupted write leaves a target with no partition
+//            table, never a plausible half-written one (etcher-sdk's delayFirstBuffer)
+//   flush    fsync
+//   verify   the written range read back around the page cache (readBack.ts, O_DIRECT) against
+//            SHA-256s taken of the decompressed bytes in the same pass as the write (one per
+//            32 MiB segment: a mismatch names where, and cancel has a safe point per segment)
+// A target too small for an image of unknown size (gzip, zstd, bzip2) fails TARGET_TOO_SMALL
+// when the stream passes its end; nothing is written past it.
+import { createHash, type Hash } from 'node:crypto';
+import { unlink } from 'node:fs/promises';
+import type { PhaseName } from '../../../shared/contract/events';
+import { StickwrightError, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/units';
+import { DeviceFile } from '../disk/deviceFile';
+import { targetFailureMapper } from '../jobs/targetFailure';
+import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
+import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
+import { readBack, type ReadBackResult } from '../verify/readBack';
+import type { LedgerEntry } from '../verify/writeLedger';
+import type { ProgressSnapshot } from '../write/progressMeter';
+import { FanOut, Rechunker } from './fanOut';
+import type { ImageCompression } from './imageFormat';
+import { inspectImage, openImageStream, type ImageFacts } from './imageSource';
+import { RawMeter } from './rawProgress';
+
+const MiB = 2 ** 20;
+export const RAW_CHUNK = 4 * MiB;
+/** Chunks of one verify segment (32 MiB). */
+const SEGMENT_CHUNKS = 8;
+const WIPE_END = MiB;
+const ZEROS = Buffer.alloc(RAW_CHUNK);
+
+export interface RawWriteRequest {
+  readonly imagePath: string;
+  readonly targets: readonly string[];
+  /** Creates a missing target image file at this size. */
+  readonly createSize?: number;
+}
+
+export interface CheckedRawWrite {
+  readonly image: ImageFacts;
+  readonly targets: readonly ResolvedTarget[];
+}
+
+/** Every check before anything is asked or written: the image, each target, their sizes. */
+export async function checkRawWrite(request: RawWriteRequest, signal?: AbortSignal): Promise<CheckedRawWrite> {
+  if (!request.targets.length) throw new StickwrightError('USAGE', 'raw write needs at least one --target');
+  const image = await inspectImage(request.imagePath, signal);
+  const targets: ResolvedTarget[] = [];
+  for (const path of request.targets) {
+    const target = await resolveTarget({ path, createSize: request.createSize ?? image.size ?? undefined, sourcePath: request.imagePath, mode: 'check' });
+    const twin = targets.find((t) => t.path === target.path || (t.device !== null && t.device === target.device));
+    if (twin) throw new StickwrightError('OPTIONS_CONFLICT', `${path} names the same target as ${twin.path}`, { path: target.path });
+    if (image.size !== null && image.size > target.size) {
+      throw new StickwrightError('TARGET_TOO_SMALL', `${target.path} has ${formatBytes(target.size)}; the image is ${formatBytes(image.size)} (${image.size - target.size} bytes more); nothing was written`, {
+        path: target.path,
+        targetBytes: target.size,
+        imageBytes: image.size,
+      });
+    }
+    targets.push(target);
+  }
+  return { image, targets };
+}
+
+export interface RawWriteHooks {
+  /** target null: the whole write (preflight); else that target's phase. */
+  readonly onPhase?: (target: string | null, phase: PhaseName) => void;
+  readonly onProgress?: (target: string, progress: ProgressSnapshot) => void;
+  /** A target failed and was dropped; the others go on. */
+  readonly onTargetFailed?: (target: string, error: ErrorPayload) => void;
+  readonly onLog?: (message: string) => void;
+}
+
+export interface RawWriteOptions {
+  readonly verify: boolean;
+  /** The targets' identities recorded at the check (same order): compared before the first write. */
+  readonly identities?: readonly (TargetIdentity | null)[];
+}
+
+export type RawTargetOutcome =
+  | { readonly target: string; readonly ok: true; readonly bytesWritten: number; readonly verified: ReadBackResult | null; readonly elapsedMs: number }
+  | { readonly target: string; readonly ok: false; readonly bytesWritten: number; readonly error: ErrorPayload; readonly elapsedMs: number };
+
+export interface RawWriteResult {
+  readonly image: { readonly path: string; readonly compression: ImageCompression; readonly entry: string | null; readonly fileBytes: number; readonly bytes: number };
+  readonly targets: readonly RawTargetOutcome[];
+  readonly elapsedMs: number;
+  /** The most chunks any target had waiting (of maxAhead): how far the read ran ahead. */
+  readonly bufferHighWater: number;
+}
+
+interface Chunk {
+  readonly offset: number;
+  readonly data: Buffer;
+}
+
+interface SourceDone {
+  readonly bytes: number;
+  readonly segments: readonly LedgerEntry[];
+}
+
+export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOptions, hooks: RawWriteHooks = {}, signal?: AbortSignal): Promise<RawWriteResult> {
+  const started = performance.now();
+  const cancelled = () => signal?.aborted ?? false;
+  // Still nothing written: the same target as checked, or nothing at all.
+  checked.targets.forEach((_, i) => {
+    const identity = options.identities?.[i];
+    if (identity) checkTargetIdentity(identity);
+  });
+  if (cancelled()) throw new StickwrightError('CANCELLED', 'before anything was written', { targetTouched: false });
+  const prepared: ResolvedTarget[] = [];
+  const devices: DeviceFile[] = [];
+  try {
+    for (const target of checked.targets) {
+      const ready = await prepareTarget(target);
+      prepared.push(ready);
+      devices.push(await DeviceFile.open(ready.path, { block: ready.kind === 'block', size: ready.size }));
+    }
+  } catch (error) {
+    await Promise.all(devices.map((d) => d.close()));
+    await removeCreated(prepared);
+    throw error;
+  }
+  const mappers = await Promise.all(prepared.map((t) => targetFailureMapper(t.path)));
+  const n = prepared.length;
+  const fan = new FanOut<Chunk>(n, n === 1 ? 4 : 16);
+  const image = checked.image;
+  const stream = openImageStream(image);
+  const fraction = () => (stream.compressedTotal > 0 ? Math.min(1, stream.compressedRead() / stream.compressedTotal) : null);
+
+  // The one reader: decompress, cut into aligned chunks, hash each 32 MiB segment, fan out.
+  const source = (async (): Promise<SourceDone> => {
+    const rechunker = new Rechunker(RAW_CHUNK);
+    const segments: LedgerEntry[] = [];
+    let offset = 0;
+    let segment: { hash: Hash; offset: number; length: number; chunks: number } | null = null;
+    let anyLeft = true;
+    const send = async (data: Buffer): Promise<void> => {
+      segment ??= { hash: createHash('sha256'), offset, length: 0, chunks: 0 };
+      segment.hash.update(data);
+      segment.length += data.length;
+      segment.chunks += 1;
+      if (segment.chunks === SEGMENT_CHUNKS) {
+        segments.push({ offset: segment.offset, length: segment.length, digest: segment.hash.digest() });
+        segment = null;
+      }
+      const chunk = { offset, data };
+      offset += data.length;
+      if (anyLeft) anyLeft = await fan.push(chunk);
+    };
+    try {
+      for await (const piece of stream.pieces) {
+        if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
+        for (const data of rechunker.add(piece)) await send(data);
+        if (!anyLeft) break;
+      }
+      const last = anyLeft ? rechunker.flush() : null;
+      if (last) await send(last);
+      if (segment !== null) {
+        const open: { hash: Hash; offset: number; length: number } = segment;
+        segments.push({ offset: open.offset, length: open.length, digest: open.hash.digest() });
+      }
+      if (anyLeft && image.size !== null && offset !== image.size) {
+        throw new StickwrightError('SOURCE_TRUNCATED', `${image.path} gave ${offset} bytes, not the ${image.size} it says it holds`, { path: image.path });
+      }
+      return { bytes: offset, segments };
+    } finally {
+      fan.end();
+      await stream.close();
+    }
+  })();
+  // Every target waits for the source's end; a failure there is everyone's, reported once.
+  let sourceFailed = false;
+  source.catch(() => (sourceFailed = true));
+
+  const outcomes = await Promise.all(
+    prepared.map(async (target, index): Promise<RawTargetOutcome> => {
+      const device = devices[index] as DeviceFile;
+      const meter = new RawMeter(image.size, (p) => hooks.onProgress?.(target.path, p));
+      let written = 0;
+      const t0 = performance.now();
+      try {
+        hooks.onPhase?.(target.path, 'partition');
+        // Wipe: the end (a GPT backup) and the start (every other table and signature).
+        const endStart = Math.max(0, target.size - WIPE_END);
+        if (endStart >= RAW_CHUNK) await device.write(ZEROS.subarray(0, target.size - endStart), endStart);
+        await device.write(ZEROS.subarray(0, Math.min(RAW_CHUNK, target.size)), 0);
+        hooks.onPhase?.(target.path, 'copy');
+        meter.enter('copy', image.size);
+        let first: Chunk | null = null;
+        for (;;) {
+          const chunk = await fan.next(index);
+          if (!chunk) break;
+          if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
+          const end = chunk.offset + chunk.data.length;
+          if (end > target.size) {
+            throw new StickwrightError('TARGET_TOO_SMALL', `${target.path} has ${formatBytes(target.size)}; the image is larger (more than ${end} bytes); its first 4 MiB are zeroed: write it again on a larger stick`, {
+              path: target.path,
+              targetBytes: target.size,
+              imageBytesAtLeast: end,
+              targetTouched: true,
+            });
+          }
+          if (chunk.offset === 0) first = chunk;
+          else await device.write(chunk.data, chunk.offset);
+          written += chunk.data.length;
+          meter.set(written, fraction());
+        }
+        const done = await source;
+        if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
+        if (first) await device.write(first.data, 0);
+        hooks.onPhase?.(target.path, 'flush');
+        await device.flush();
+        meter.set(written, 1, true);
+        let verified: ReadBackResult | null = null;
+        if (options.verify) {
+          hooks.onPhase?.(target.path, 'verify');
+          meter.enter('verify', done.bytes);
+          let checkedBytes = 0;
+          verified = await readBack(target.path, target.size, done.segments, {
+            block: target.kind === 'block',
+            signal,
+            onBytes: (bytes) => meter.set((checkedBytes += bytes)),
+          });
+          meter.set(checkedBytes, null, true);
+        }
+        return { target: target.path, ok: true, bytesWritten: written, verified, elapsedMs: Math.round(performance.now() - t0) };
+      } catch (error) {
+        fan.drop(index);
+        // A source failure or a cancel is not this target's: the whole write reports it.
+        if (cancelled() || sourceFailed) throw error;
+        const mapped = await mappers[index]?.(error);
+        const payload = toErrorPayload(mapped ?? error);
+        hooks.onTargetFailed?.(target.path, payload);
+        return { target: target.path, ok: false, bytesWritten: written, error: payload, elapsedMs: Math.round(performance.now() - t0) };
+      } finally {
+        await device.close();
+      }
+    }).map((p) => p.then((value) => ({ value }), (error: unknown) => ({ error }))),
+  );
+  // Let the source finish (it has ended or stops as every consumer is gone).
+  const sourceResult = await source.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const thrown = outcomes.find((o): o is { error: unknown } => 'error' in o);
+  if (cancelled()) {
+    throw new StickwrightError('CANCELLED', `${prepared.map((t) => t.path).join(', ')} ${n === 1 ? 'is' : 'are'} incomplete (the first 4 MiB zeroed: no partition table) and must be written again`, {
+      targetTouched: true,
+    });
+  }
+  if ('error' in sourceResult) {
+    const error = sourceResult.error;
+    const detail = error instanceof StickwrightError && error.detail ? error.detail : String(error);
+    const code = error instanceof StickwrightError ? error.code : 'INTERNAL';
+    throw new StickwrightError(code, `${detail}; ${prepared.map((t) => t.path).join(', ')} ${n === 1 ? 'is' : 'are'} incomplete (no partition table) and must be written again`, {
+      ...(error instanceof StickwrightError ? error.data : {}),
+      targetTouched: true,
+    }, { cause: error });
+  }
+  if (thrown) throw thrown.error;
+  const results = outcomes.map((o) => (o as { value: RawTargetOutcome }).value);
+  await removeCreated(prepared.filter((t, i) => !results[i]?.ok));
+  return {
+    image: { path: image.path, compression: image.compression, entry: image.entry, fileBytes: image.fileBytes, bytes: sourceResult.value.bytes },
+    targets: results,
+    elapsedMs: Math.round(performance.now() - started),
+    bufferHighWater: fan.highWater,
+  };
+}
+
+/** Image files this run created, on failure: removed rather than left half written. */
+async function removeCreated(targets: readonly ResolvedTarget[]): Promise<void> {
+  for (const t of targets) if (t.created) await unlink(t.path).catch(() => undefined);
+}
