@@ -3,6 +3,7 @@
 // the boot menus list every image. Nothing of the other images is touched.
 import { createInterface } from 'node:readline/promises';
 import { StickwrightError } from '../../../shared/errors';
+import { ImageName } from '../../../shared/contract/multiImage';
 import { formatBytes, parseSize } from '../../../shared/units';
 import { addImage, planAdd } from '../../engine/multi/addImage';
 import { parseVerbArgs } from '../parseVerbArgs';
@@ -29,6 +30,10 @@ export const addVerb: Verb = {
     });
     if (positionals.length > 0) throw new StickwrightError('USAGE', `add takes no positional arguments (got ${positionals.join(' ')}); use --iso and --target`);
     if (values.iso === undefined || values.target === undefined) throw new StickwrightError('USAGE', 'add needs --iso ISO and --target STICK');
+    // The menu title: the same rule as the app's (one line, no control characters, no outer spaces).
+    if (values.name !== undefined && !ImageName.safeParse(String(values.name)).success) {
+      throw new StickwrightError('USAGE', `--name ${JSON.stringify(String(values.name))} is not a menu title: one line, no control characters, no leading or trailing spaces`);
+    }
     const request = {
       stick: String(values.target),
       iso: String(values.iso),
