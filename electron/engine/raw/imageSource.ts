@@ -8,8 +8,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Readable} from 'node:stream';
-import { type Transform } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createInflateRaw, crc32 } from 'node:zlib';
 import { execa, type ResultPromise } from 'execa';
 import { StickwrightError } from '../../../shared/errors';
