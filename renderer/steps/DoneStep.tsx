@@ -48,7 +48,8 @@ export function DoneStep() {
           <p>Changes to the system and files in your home folder stay on the stick from one boot to the next.</p>
           <div className="done-actions">
             <CheckHealthButton device={written.drive.device} />
-            <AddToStickButton device={written.drive.device} />
+            {/* An F2FS stick cannot take another image offline (engine/multi/addImage.ts). */}
+            {written.plan?.partitions[0].fs !== 'f2fs' && <AddToStickButton device={written.drive.device} />}
           </div>
         </aside>
       </div>

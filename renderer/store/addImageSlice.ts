@@ -9,6 +9,7 @@ import type { IsoReport } from '../../shared/contract/isoReport';
 import { ImageChangeResult, type StickImageList } from '../../shared/contract/multiImage';
 import { toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { bridge } from '../lib/api';
+import { cannotAddReason, stickRoom } from '../multi/addPlanning';
 import type { WriteProgress } from './writeSlice';
 import type { AppState } from './index';
 
@@ -40,7 +41,7 @@ export interface AddImageSlice {
   readonly addError: ErrorPayload | null;
   readonly addErrorPhase: PhaseName | null;
   readonly addResult: ImageChangeResult | null;
-  /** Start an add on the listed stick (its list must be shown). */
+  /** Start an add on the listed stick (its list must be shown, and the stick able to take one). */
   beginAdd: () => void;
   goAddStep: (step: AddStep | null) => void;
   chooseAddIso: (path: string) => Promise<void>;
@@ -87,7 +88,8 @@ export const createAddImageSlice: StateCreator<AppState, [], [], AddImageSlice> 
 
   beginAdd: () => {
     const { imageList: list, imageListDrive: drive, multiDevice } = get();
-    if (!list || !drive || drive.device !== multiDevice) return;
+    // An F2FS stick cannot take another image: the list page says why instead.
+    if (!list || !drive || drive.device !== multiDevice || cannotAddReason(stickRoom(list))) return;
     set({ ...NO_ADD, addStep: 'iso', addTarget: { drive, list } });
   },
 

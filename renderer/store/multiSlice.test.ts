@@ -65,6 +65,18 @@ describe('multiSlice', () => {
     expect(store.getState()).toMatchObject({ multiDevice: '/dev/sdc', addStep: 'iso', addTarget: { drive: { device: '/dev/sdc', size: 16 * GiB } } });
   });
 
+  it('an F2FS stick is listed, but no add begins on it', async () => {
+    const bridge = fakeBridge();
+    const f2fs = listOf('/dev/sdb', ['LiveOS']);
+    bridge.listStickImages.mockImplementation(async () => ({ ok: true as const, value: { ...f2fs, report: { ...f2fs.report, live: { ...f2fs.report.live, fs: 'f2fs' as const } } } }));
+    install(bridge);
+    store.getState().openMulti('/dev/sdb', 'add');
+    await settle();
+    await settle();
+    expect(store.getState().imageList?.report.live.fs).toBe('f2fs');
+    expect(store.getState()).toMatchObject({ addStep: null, addTarget: null });
+  });
+
   it('remove sends the listed stick\'s size and live UUID, then shows the worker\'s new list; a refusal keeps the list and shows its code', async () => {
     const bridge = fakeBridge();
     bridge.listStickImages.mockImplementation(async (device: string) => ({ ok: true as const, value: listOf(device, ['LiveOS', 'ab12']) }));
