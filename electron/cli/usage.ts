@@ -12,6 +12,8 @@ Verbs:
       --label LABEL        the live partition's label (default LIVE)
       --size SIZE          create (or grow) the target image file at this size
       --yes                erase the target without asking (needed when stdin is no terminal)
+      --unmount            unmount the target's mounted filesystems first (after the question;
+                           --yes does not imply it). Without it a mounted target is refused.
       --dry-run            print the plan; create and change nothing
       --checksum SUM|FILE  check the ISO first against this SHA-256/SHA-512 digest or checksum
                            file (default: a CHECKSUM/SHA256SUMS/NAME.sha256 file beside the ISO)
