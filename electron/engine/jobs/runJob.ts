@@ -20,12 +20,17 @@ export type EventSink = (event: WorkerEvent) => void;
 export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Promise<number> {
   const send = (body: WorkerEventBody) => emit({ v: job.v, jobId: job.id, ...body } as WorkerEvent);
   let phase: PhaseName | null = null;
-  const enter = (next: PhaseName) => {
-    if (signal.aborted) throw new StickwrightError('CANCELLED', `before ${next}`);
+  /** The engine saying where it is; its own cancel checks decide when to stop. */
+  const announce = (next: PhaseName) => {
     if (next === phase) return; // the engine announcing a phase the job already opened
     phase = next;
     send({ type: 'phase', phase: next });
   };
+  const enter = (next: PhaseName) => {
+    if (signal.aborted) throw new StickwrightError('CANCELLED', `before ${next}`);
+    announce(next);
+  };
+  const progress = (p: ProgressSnapshot) => send({ type: 'progress', phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, speed: p.speed, eta: p.eta });
   try {
     switch (job.kind) {
       case 'inspect': {
@@ -37,15 +42,7 @@ export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Pr
       case 'write': {
         // The engine's progress meter already limits itself to ten events a second (and one at
         // each phase change), which is what a progress bar needs: events pass through as they are.
-        const hooks: WriteHooks = {
-          onPhase: (next) => {
-            if (next === phase) return;
-            phase = next;
-            send({ type: 'phase', phase: next });
-          },
-          onProgress: (p) => send({ type: 'progress', phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, speed: p.speed, eta: p.eta }),
-          onLog: (message) => send({ type: 'log', level: 'info', message }),
-        };
+        const hooks: WriteHooks = { onPhase: announce, onProgress: progress, onLog: (message) => send({ type: 'log', level: 'info', message }) };
         enter('preflight');
         const result = await runWriteJob(job, hooks, signal, (message) => send({ type: 'log', level: 'warn', message }));
         send({ type: 'result', value: result });
@@ -70,13 +67,10 @@ export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Pr
         return 0;
       }
       case 'add-image': {
-        // Streamed like a write (the app shows its progress); a cancel removes what it made.
+        // Streamed like a write (the app shows its progress). The add checks the cancel itself and
+        // removes what it made; once it is past its last change, a late cancel changes nothing.
         enter('preflight');
-        const hooks = {
-          onPhase: (next: PhaseName) => enter(next),
-          onProgress: (p: ProgressSnapshot) => send({ type: 'progress', phase: p.phase, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal, speed: p.speed, eta: p.eta }),
-        };
-        const result = await addImageJob(job, hooks, signal, (message) => send({ type: 'log', level: 'info', message }));
+        const result = await addImageJob(job, { onPhase: announce, onProgress: progress }, signal, (message) => send({ type: 'log', level: 'info', message }));
         send({ type: 'result', value: result });
         return 0;
       }
