@@ -40,6 +40,14 @@ export function StickImagesPage() {
   const chosen = drives.find((d) => d.device === device) ?? null;
   const busy = removing !== null || loading;
   const refused = shown ? cannotAddReason(stickRoom(shown)) : null;
+  // Beside the Add button: how many images, or why none can be added (yet).
+  const status = refused
+    ? ERROR_CATALOG[refused.code].summary
+    : shown && listDrive
+      ? `${shown.images.length} ${shown.images.length === 1 ? 'image' : 'images'} on ${listDrive.device}`
+      : chosen
+        ? 'Read the stick to add an image'
+        : undefined;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void listImages();
@@ -105,7 +113,7 @@ export function StickImagesPage() {
           Back to writing
         </button>
         <div className="step-status" aria-live="polite">
-          {shown && !refused ? `${shown.images.length} ${shown.images.length === 1 ? 'image' : 'images'} on ${listDrive?.device ?? 'the stick'}` : refused ? ERROR_CATALOG[refused.code].summary : !shown && chosen ? 'Read the stick to add an image' : undefined}
+          {status}
         </div>
         <button type="button" className="button primary" onClick={beginAdd} disabled={!shown || busy || refused !== null || unavailable}>
           Add an image…
