@@ -9,13 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, createReadStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, copyFileSync, createReadStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkerEvent } from '../shared/contract/events';
 import { guardedWrite } from '../electron/engine/jobs/guardedWrite';
 import { resolveTarget } from '../electron/engine/target/resolveTarget';
-import { readTargetIdentity } from '../electron/engine/target/targetIdentity';
+import { checkOpenedTarget, readTargetIdentity } from '../electron/engine/target/targetIdentity';
 import { StickwrightError } from '../shared/errors';
 import { fixtureFile } from './fixtures/fixture';
 import { readPartitions } from './stickChecks';
@@ -341,6 +341,32 @@ describe('T3: symlinks, /dev/disk/by-* links and partitions resolve to the whole
         expect(run.code, run.output).toBe(0);
         expect(readPartitions(first).map((p) => p.type)).toEqual(['83', 'ef']);
         expect(await sha256(b), 'the disk the link points to now').toBe(secondBefore);
+      }),
+    );
+  });
+});
+
+describe('T3 race, at the open: the opened device is the one checked (st_rdev)', () => {
+  it('a handle on another loop device than the one checked: TARGET_CHANGED; on the same one: passes', async () => {
+    const [first, second] = [stickImage('open-a.img', 64 * MiB), stickImage('open-b.img', 64 * MiB)];
+    await withLoop(first, (a) =>
+      withLoop(second, async (b) => {
+        const link = path.join(scratch, 'usb-Open-Race');
+        symlinkSync(a, link);
+        const identity = readTargetIdentity(await resolveTarget({ path: link, sourcePath: iso, mode: 'check' }));
+        expect(identity?.path).toBe(a);
+        // The link re-pointed after the check; what a path-based open would now get is b.
+        unlinkSync(link);
+        symlinkSync(b, link);
+        const [fdA, fdLink] = [openSync(a, 'r'), openSync(link, 'r')];
+        try {
+          expect(() => checkOpenedTarget(fstatSync(fdA), identity!)).not.toThrow();
+          expect(() => checkOpenedTarget(fstatSync(fdLink), identity!)).toThrow(/TARGET_CHANGED/);
+        } finally {
+          closeSync(fdA);
+          closeSync(fdLink);
+          unlinkSync(link);
+        }
       }),
     );
   });

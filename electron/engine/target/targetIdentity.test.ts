@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, fstatSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StickwrightError } from '../../../shared/errors';
-import { checkTargetIdentity, readTargetIdentity } from './targetIdentity';
+import { checkOpenedTarget, checkTargetIdentity, readTargetIdentity } from './targetIdentity';
 
 let dir: string;
 beforeAll(() => {
@@ -54,5 +54,26 @@ describe('target identity (T4), image files', () => {
     const file = path.join(dir, 'not-a-disk.img');
     writeFileSync(file, Buffer.alloc(512));
     expect(changed(() => checkTargetIdentity({ path: file, kind: 'block', node: '7:0', size: 512, facts: {} }))?.code).toBe('TARGET_CHANGED');
+  });
+});
+
+describe('the opened target (T3 race: a path re-pointed between the check and the open)', () => {
+  it('the handle of the file checked passes; the handle of another file is TARGET_CHANGED', () => {
+    const file = path.join(dir, 'opened.img');
+    const other = path.join(dir, 'opened-other.img');
+    writeFileSync(file, Buffer.alloc(4096));
+    writeFileSync(other, Buffer.alloc(4096));
+    const identity = readTargetIdentity({ path: file, kind: 'file', exists: true })!;
+    const fd = openSync(file, 'r');
+    const wrong = openSync(other, 'r');
+    try {
+      expect(changed(() => checkOpenedTarget(fstatSync(fd), identity))).toBeNull();
+      const error = changed(() => checkOpenedTarget(fstatSync(wrong), identity));
+      expect(error?.code).toBe('TARGET_CHANGED');
+      expect(error?.data.targetTouched).toBe(false);
+    } finally {
+      closeSync(fd);
+      closeSync(wrong);
+    }
   });
 });

@@ -67,6 +67,23 @@ export function checkTargetIdentity(expected: TargetIdentity): void {
   }
 }
 
+/**
+ * The check against the target as opened (fstat of its handle), for the pipeline right after it
+ * opens the target: what was opened must be the device (or file) recorded — not whatever a path
+ * or link named by then — and the device must still be the one chosen. TARGET_CHANGED otherwise.
+ */
+export function checkOpenedTarget(opened: Pick<Stats, 'dev' | 'ino' | 'rdev' | 'isBlockDevice' | 'isFile'>, expected: TargetIdentity): void {
+  const node = expected.kind === 'block' ? (opened.isBlockDevice() ? devNumber(opened.rdev) : null) : opened.isFile() ? `${opened.dev}:${opened.ino}` : null;
+  if (node !== expected.node) {
+    throw new StickwrightError('TARGET_CHANGED', `what was opened as ${expected.path} is ${node ?? 'another kind of file'}, not ${expected.node} as checked; nothing was written`, {
+      path: expected.path,
+      changed: `opened ${node ?? '?'} → checked ${expected.node}`,
+      targetTouched: false,
+    });
+  }
+  checkTargetIdentity(expected);
+}
+
 function identityOf(file: string, kind: 'file' | 'block'): TargetIdentity | null {
   const info: Stats = statSync(file);
   if (kind === 'file') {
