@@ -62,7 +62,7 @@ interface Vanish {
 let sticks = 0;
 
 /** Writes to a FUSE-backed loop device and pulls it out as `phase` starts. */
-async function vanishDuring(phase: string, via: 'cli' | 'worker', fs: 'ext4' | 'vfat' = 'ext4'): Promise<Vanish> {
+async function vanishDuring(phase: string, via: 'cli' | 'worker', fs: 'ext4' | 'vfat' | 'f2fs' = 'ext4'): Promise<Vanish> {
   const s = suite();
   const backing = oldStick(path.join(s.scratch, `vanish-${via}-${fs}-${phase}-${++sticks}.img`), GiB);
   const headBefore = await sha256(backing, 16 * MiB);
@@ -144,6 +144,11 @@ describe('T17: the stick vanishes mid-write (FUSE EIO + losetup -d)', () => {
   it('during copy (CLI, vfat: our FAT writer): DEVICE_GONE', async () => {
     const v = await vanishDuring('copy', 'cli', 'vfat');
     await expectDeviceGone(v, 'copy');
+  });
+
+  it('during format (CLI, F2FS: sload.f2fs filling it): DEVICE_GONE', async () => {
+    const v = await vanishDuring('format', 'cli', 'f2fs');
+    await expectDeviceGone(v, 'format');
   });
 
   it('during copy (the worker, as the app runs it): DEVICE_GONE, the worker exits', async () => {
