@@ -47,7 +47,7 @@ const suite = useFaultSuite('sw-faults-device-');
 
 /** How slow the stick is (ms per FUSE read/write) while aiming at each phase: slow enough that
  *  the phase is still running when the test reacts to its event, fast enough to stay short. */
-const DELAY_MS: Readonly<Record<string, number>> = { partition: 2, format: 2, copy: 2, boot: 5, flush: 10, verify: 5 };
+const DELAY_MS: Readonly<Record<string, number>> = { partition: 5, format: 2, copy: 2, boot: 5, flush: 10, verify: 5 };
 
 interface Vanish {
   readonly run: Run;

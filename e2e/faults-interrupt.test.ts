@@ -44,7 +44,7 @@ import {
 
 const suite = useFaultSuite('sw-faults-interrupt-');
 
-const DELAY_MS: Readonly<Record<string, number>> = { preflight: 2, partition: 2, format: 2, copy: 2, boot: 5, flush: 10, verify: 5 };
+const DELAY_MS: Readonly<Record<string, number>> = { preflight: 2, partition: 5, format: 2, copy: 2, boot: 5, flush: 10, verify: 5 };
 
 let sticks = 0;
 
