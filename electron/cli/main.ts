@@ -9,6 +9,7 @@ import { addVerb } from './verbs/add';
 import { listVerb } from './verbs/list';
 import { removeVerb } from './verbs/remove';
 import { nextBootVerb } from './verbs/nextBoot';
+import { restoreVerb } from './verbs/restore';
 import { USAGE_TEXT } from './usage';
 import type { Verb } from './verb';
 
@@ -22,6 +23,7 @@ const VERBS: Readonly<Record<string, Verb>> = {
   list: listVerb,
   remove: removeVerb,
   'next-boot': nextBootVerb,
+  restore: restoreVerb,
 };
 
 export async function runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
