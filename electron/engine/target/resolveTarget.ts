@@ -136,7 +136,7 @@ async function checkBlockDevice(real: string, info: Stats, source: Stats | null,
   const first = mounted[0];
   if (first && !allowMounted) {
     const named = mounted.map((m) => `${m.source} is mounted on ${m.mountPoint}`).join(', ');
-    throw new StickwrightError('TARGET_MOUNTED', `${named}; nothing was written (stickwright write --unmount unmounts them first)`, {
+    throw new StickwrightError('TARGET_MOUNTED', `${named}; nothing was written`, {
       path: real,
       mountPoint: first.mountPoint,
       /** Every mounted filesystem of the disk, "source on mountPoint", one per line. */
