@@ -274,6 +274,7 @@ describe.concurrent('the wizard', () => {
       expect(app.events.at(-1)?.type).toBe('result');
       const summary = (await page.getByLabel('What was made').textContent()) ?? '';
       expect(summary).toContain('512 MiB overlay file');
+      expect(await page.getByLabel('Verification').textContent()).toMatch(/^Verified: [\d.]+ MiB read back from the stick match what was written/);
       await button(page, 'Safely eject').click();
       await expect.poll(() => page.locator('.step-status').textContent()).toContain('virtual stick');
       await screenshots(page, 'done');

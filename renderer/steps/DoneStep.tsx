@@ -6,10 +6,11 @@ import { StepFrame } from '../components/StepFrame';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { CheckHealthButton } from '../health/HealthNav';
 import { AddToStickButton } from '../multi/MultiNav';
+import { formatBytes } from '../../shared/units';
 
 /** Step 6: what was made, how long it took, how to boot it, and a safe eject. */
 export function DoneStep() {
-  const { isoPath, report, written, finishedAt, ejectState, ejectMessage, ejectError, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
+  const { isoPath, report, written, writeResult, finishedAt, ejectState, ejectMessage, ejectError, ejectWritten, clearWrite, selectDrive, goTo } = useAppStore();
   if (!written) return null;
   const device = cleanForDisplay(written.drive.device);
   // Measured here, from the click on Write to the worker's result: what the person waited.
@@ -18,7 +19,7 @@ export function DoneStep() {
     <StepFrame
       id="done-step"
       title="Your stick is ready"
-      lead={`${device} was written, flushed and checked in ${formatDuration(seconds)}.`}
+      lead={`${device} was written and flushed${writeResult?.verified ? ' and verified' : ''} in ${formatDuration(seconds)}.`}
       back={{
         label: 'Write another',
         onClick: () => {
@@ -40,6 +41,17 @@ export function DoneStep() {
         </svg>
       </div>
       {ejectError && <ErrorNotice error={ejectError} title="The stick could not be ejected" />}
+      {/* Only what the worker reports as checked is called checked (style-security B.4 (f)). */}
+      {writeResult?.verified ? (
+        <p className="ok-text" aria-label="Verification">
+          Verified: {formatBytes(writeResult.verified.bytes)} read back from the stick match what was written, and its filesystems check clean.
+          {writeResult.sourceChecksum && ` The image matched its published ${writeResult.sourceChecksum.algorithm.toUpperCase()} checksum before anything was written.`}
+        </p>
+      ) : (
+        <p className="warn-text" aria-label="Verification">
+          Not verified: the stick was not read back.
+        </p>
+      )}
       <div className="done-grid">
         {written.plan && <PlanSummary plan={written.plan} label="What was made" image={imageName(isoPath, report?.volume.label)} />}
         <aside className="next-steps" aria-label="How to use it">
