@@ -354,3 +354,26 @@ describe('write --raw: cancel', () => {
     rmSync(big);
   });
 });
+
+describe('write (persistent mode) to several sticks', () => {
+  it('writes each stick in turn with its own ids; events carry the target; one result lists both', async () => {
+    const targets = [path.join(scratch, 'p1.img'), path.join(scratch, 'p2.img')];
+    const run = await cli(['write', '--iso', iso, ...targets.flatMap((t) => ['--target', t]), '--size', '1G', '--overlay', '256M', '--no-checksum', '--yes', '--json']);
+    const why = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+    expect(run.code, why).toBe(0);
+    const events = eventsOf(run);
+    for (const t of targets) expect(events.some((e) => e.type === 'progress' && e.target === t), why).toBe(true);
+    const result = (events.at(-1) as Extract<WorkerEvent, { type: 'result' }>).value as {
+      mode: string;
+      ok: boolean;
+      targets: Array<{ target: string; ok: boolean; result: { partitions: Array<{ uuid: string }>; verified: unknown } }>;
+    };
+    expect(result).toMatchObject({ mode: 'persistent', ok: true });
+    expect(result.targets.map((t) => t.target)).toEqual(targets);
+    for (const t of result.targets) expect(t).toMatchObject({ ok: true, result: { verified: { direct: true } } });
+    // Two sticks, two identities: no shared filesystem UUIDs.
+    const uuids = result.targets.map((t) => t.result.partitions.map((p) => p.uuid).join());
+    expect(new Set(uuids).size).toBe(2);
+    for (const t of targets) rmSync(t);
+  });
+});

@@ -26,6 +26,8 @@ export class ProgressPrinter {
   /** The stream we report on broke (EPIPE: the reader went away); nothing more goes there. */
   private closed = false;
   private onClosed: (() => void) | null = null;
+  /** The target events are about, when one run writes several sticks (events carry it). */
+  private target: string | null = null;
   readonly hooks: WriteHooks;
 
   constructor(
@@ -61,6 +63,13 @@ export class ProgressPrinter {
         };
   }
 
+  /** From now on events are about `target` (several sticks, one after the other); its phases
+   *  start again from the first. */
+  forTarget(target: string | null): void {
+    this.target = target;
+    this.current = null;
+  }
+
   /** The phase last announced, or null before the first. */
   get phase(): PhaseName | null {
     return this.current;
@@ -88,13 +97,24 @@ export class ProgressPrinter {
 
   private emit(event: WorkerEventBody): void {
     if (this.closed) return;
-    this.out.write(`${JSON.stringify({ v: 1, jobId: 'cli', ...event })}\n`);
+    const tagged = this.target !== null && event.type !== 'result' && event.type !== 'error' ? { ...event, target: this.target } : event;
+    this.out.write(`${JSON.stringify({ v: 1, jobId: 'cli', ...tagged })}\n`);
   }
 
-  result(result: WriteResult): void {
+  /** What the `result` event says about a written stick. */
+  resultValue(result: WriteResult) {
+    const { plan, ...rest } = result;
+    return { ...rest, partitions: plan.partitions, persistence: plan.persistence, home: plan.home, entries: plan.boot.entries };
+  }
+
+  /** The end of a run of several sticks: one `result` event with every target's outcome. */
+  emitResult(value: unknown): void {
+    this.emit({ type: 'result', value });
+  }
+
+  result(result: WriteResult, options: { readonly emit?: boolean } = {}): void {
     if (this.json) {
-      const { plan, ...rest } = result;
-      this.emit({ type: 'result', value: { ...rest, partitions: plan.partitions, persistence: plan.persistence, home: plan.home, entries: plan.boot.entries } });
+      if (options.emit !== false) this.emit({ type: 'result', value: this.resultValue(result) });
       return;
     }
     const [live] = result.plan.partitions;

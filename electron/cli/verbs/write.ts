@@ -1,4 +1,4 @@
-// stickwright write --iso X --target T [--fs ext4|f2fs|vfat] [--overlay SIZE] [--overlayfs]
+// stickwright write --iso X --target T [--target T2 …] [--fs ext4|f2fs|vfat] [--overlay SIZE] [--overlayfs]
 //                   [--home SIZE] [--label L] [--size SIZE] [--yes] [--unmount] [--dry-run] [--no-verify]
 //                   [--checksum SUM|FILE] [--no-checksum] [--json]
 //
@@ -31,6 +31,7 @@ import { unmountTarget } from '../../engine/target/unmountTarget';
 import type { ChecksumRequest } from '../../engine/verify/isoChecksum';
 import { parseVerbArgs } from '../parseVerbArgs';
 import { runWriteRaw } from './writeRaw';
+import { writeMany } from './writeMany';
 import { formatStickPlan } from '../formatStickPlan';
 import { preflightWrite } from '../preflightWrite';
 import { ProgressPrinter } from '../progressPrinter';
@@ -68,7 +69,8 @@ export const writeVerb: Verb = {
 async function write(args: readonly string[], { out, err }: CliStreams, printer: ProgressPrinter): Promise<number> {
   const { values, positionals } = parseVerbArgs('write', args, {
     iso: { type: 'string' },
-    target: { type: 'string' },
+    // Repeatable: several sticks are written one after the other (writeMany.ts).
+    target: { type: 'string', multiple: true },
     fs: { type: 'string', default: 'ext4' },
     overlay: { type: 'string', default: DEFAULT_OVERLAY },
     overlayfs: { type: 'boolean', default: false },
@@ -86,7 +88,8 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
     json: { type: 'boolean', default: false },
   });
   if (positionals.length) throw new StickwrightError('USAGE', `write takes no positional arguments (got ${positionals.join(' ')})`);
-  if (!values.iso || !values.target) throw new StickwrightError('USAGE', 'write needs --iso and --target');
+  const targets = (values.target as string[] | undefined) ?? [];
+  if (!values.iso || !targets.length) throw new StickwrightError('USAGE', 'write needs --iso and --target');
   const fs = StickFilesystem.safeParse(values.fs);
   if (!fs.success) throw new StickwrightError('USAGE', `--fs must be ext4, f2fs or vfat (got ${String(values.fs)})`);
   const options = WriteOptions.safeParse({
@@ -100,7 +103,7 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
   if (!options.success) throw new StickwrightError('USAGE', options.error.issues[0]?.message ?? 'bad options');
   const request: WriteRequest = {
     isoPath: String(values.iso),
-    target: String(values.target),
+    target: targets[0] as string,
     createSize: sizeArg('size', values.size),
     options: options.data,
     // Drawn once: the plan checked here is the plan the engine carries out.
@@ -111,6 +114,7 @@ async function write(args: readonly string[], { out, err }: CliStreams, printer:
   };
 
   const allowMounted = Boolean(values.unmount);
+  if (targets.length > 1) return writeMany(request, targets, { allowMounted, yes: Boolean(values.yes), dryRun: Boolean(values['dry-run']), json: Boolean(values.json) }, { out, err }, printer);
   if (values['dry-run']) {
     const { target, plan, mounted } = await preflightWrite(request, undefined, { allowMounted });
     out.write(
