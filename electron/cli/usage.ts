@@ -21,7 +21,22 @@ Verbs:
       --no-verify          skip the verify phase (reading every written byte back, fsck)
       --json               NDJSON events on stdout, ending with one result or error event
                            (with --dry-run: one {"ok":…} document)
+      --target may be repeated: the sticks are written ONE AFTER THE OTHER (each checked
+                           first, one question for all); events carry "target", one result
+                           event lists every stick's outcome; exit status 0 only if all worked.
       Ctrl-C (SIGINT) or SIGTERM cancels at the next safe point (exit status 130).
+  write --raw --image <file> --target <disk|image file> [--target …] [--size SIZE]
+        [--no-verify] [--yes] [--json]
+                           Write any image byte for byte (hybrid ISO, .img, FreeBSD memstick),
+                           also .gz .xz .zst .bz2 .zip, streamed without a temporary copy (the
+                           compression is told by magic bytes). Several --target: one read of
+                           the image fanned out to all sticks AT ONCE; a stick that fails is
+                           dropped with its own error and the others finish. Read back and
+                           compared afterwards (--no-verify skips it). A target too small is
+                           refused first when the image's size is known (plain, xz, zip) and
+                           fails on its own (TARGET_TOO_SMALL) when it is not (gz, zst, bz2).
+                           --json: events carry "target"; one result lists every target;
+                           exit status 0 only if every target was written and verified.
   usage <disk|image file> [--json]
                            How full a written stick's persistence is, read offline without
                            mounting: per live image the overlay (in the figures dmsetup status
@@ -46,6 +61,11 @@ Verbs:
                            several; the menus are regenerated. Asks unless --yes.
   next-boot <disk|image file> <dir> [--json]
                            Start that image at the next boot only (grubenv next_entry).
+  restore <disk|image file> [--fs fat32|exfat] [--label LABEL] [--yes] [--json]
+                           Turn any stick back into a plain drive: old partition tables and
+                           signatures wiped, one partition over the whole disk, FAT32 (the
+                           default up to 32 GiB) or exFAT (above), label STICK unless given,
+                           checked by fsck. Asks unless --yes.
 
 Options for every verb:
   --json                   Machine-readable output on stdout (errors too: {"ok":false,"error":…}).
