@@ -70,7 +70,7 @@ describe('parseVerbArgs (T23)', () => {
 });
 
 describe('write and add refuse hostile option values before anything is written (T23)', () => {
-  it('hostile sizes for --overlay, --home and --size, and hostile --fs: USAGE', async () => {
+  it('hostile sizes for --overlay, --home and --size, and hostile --fs: USAGE', { timeout: 60_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('--overlay', '--home', '--size', '--fs'), hostile('/tmp/never'), async (option, value) => {
         fc.pre(!/^\d+(\.\d+)?\s*[KMGT]?(i?B?)?$/i.test(value.trim()) || value.length > 30);
@@ -81,11 +81,11 @@ describe('write and add refuse hostile option values before anything is written 
         if (option !== '--fs' && !value.startsWith('-')) expect(got).toBe('USAGE');
         expect(existsSync(target)).toBe(false);
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
   });
 
-  it('hostile labels, names, directories and paths: refused, never run, nothing made (canary)', async () => {
+  it('hostile labels, names, directories and paths: refused, never run, nothing made (canary)', { timeout: 60_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('--label', '--target', '--iso', '--passphrase-file'), hostile(canary), async (option, value) => {
         const args = ['--iso', path.join(dir, 'none.iso'), '--target', path.join(dir, 'new.img'), '--size', '1G', '--dry-run', option, value];
@@ -93,14 +93,14 @@ describe('write and add refuse hostile option values before anything is written 
         const got = await outcome(writeVerb.run(args, { out: sink(), err: sink() }));
         expect(got).not.toMatch(/^exit 0$/);
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('--dir', '--name', '--overlay', '--home', '--target'), hostile(canary), async (option, value) => {
         const got = await outcome(addVerb.run(['--iso', path.join(dir, 'none.iso'), '--target', path.join(dir, 'stick.img'), option, value], { out: sink(), err: sink() }));
         expect(got).not.toMatch(/^exit 0$/);
       }),
-      { numRuns: 150 },
+      { numRuns: 80 },
     );
     expect(existsSync(canary), 'a shell ran a hostile value').toBe(false);
     expect(readdirSync(dir)).toEqual([]);
