@@ -66,7 +66,7 @@ export const ERROR_CATALOG = {
   },
   SOURCE_CORRUPT: {
     exitCode: EXIT.SOURCE,
-    summary: 'The image has damaged or inconsistent ISO 9660 structures.',
+    summary: 'The image is damaged: its ISO 9660 structures, its live root image, or its published checksum do not check out.',
     hint: 'Download the image again and check its checksum.',
   },
   NO_LIVE_LAYOUT: {

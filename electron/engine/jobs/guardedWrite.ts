@@ -2,7 +2,7 @@
 // safety net for loop devices an interrupted step left attached to the target, and with a
 // user's cancel reported as CANCELLED and the target's state, whatever the step failed with.
 import type { PhaseName } from '../../../shared/contract/events';
-import { detachLeftoverLoops, loopDevicesOver } from '../target/leftoverLoops';
+import { detachLeftoverLoops, detachStaleWindows, loopDevicesOver } from '../target/leftoverLoops';
 import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
 import { writeStick, type WriteHooks, type WriteRequest, type WriteResult } from '../write/writeStick';
 import { asCancelled } from './asCancelled';
@@ -35,6 +35,8 @@ export async function guardedWrite(request: WriteRequest, hooks: WriteHooks, sig
     },
   };
   if (identity) checkTargetIdentity(identity);
+  const stale = await detachStaleWindows(request.target);
+  if (stale.length) options.warn?.(`detached ${stale.join(', ')}: left attached to ${request.target} by a write that was killed`);
   const loopsBefore = new Set(await loopDevicesOver(request.target));
   // A step that failed because the stick was pulled out, or its image file's disk filled up, says
   // so in its own words: then the target itself is asked (DEVICE_GONE, TARGET_FULL).

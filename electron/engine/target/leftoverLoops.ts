@@ -3,7 +3,7 @@
 // not know of is one whose `losetup --find --show` was interrupted after the kernel had attached
 // it but before losetup printed its name (a cancel at that moment). Left alone, it would pin the
 // target (and, for an image file the failed run removed, its disk space) until reboot.
-import { realpath } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { runTool } from '../system/runTool';
 import { listLoopDevices } from './loopBackingFiles';
@@ -22,4 +22,27 @@ export async function detachLeftoverLoops(target: string, before: ReadonlySet<st
     await runTool('losetup', ['--detach', device], { what: `detaching ${device}, left attached to ${target}` }).catch(() => undefined);
   }
   return leftovers;
+}
+
+/**
+ * Loop devices over `target` at an offset — a window onto one partition, as the engine's
+ * withLoop makes — that nothing mounts or holds: left by a writer that was killed (kill -9
+ * while mke2fs ran). The new write erases the target anyway; detached first, they no longer
+ * pin it. Windows at offset 0, mounted or held ones are someone's own and left alone.
+ */
+export async function detachStaleWindows(target: string): Promise<string[]> {
+  const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
+  const mounted = new Set(mounts.split('\n').map((line) => line.split(' ')[0]));
+  const stale: string[] = [];
+  for (const device of await loopDevicesOver(target)) {
+    const name = path.basename(device);
+    const offset = Number((await readFile(`/sys/block/${name}/loop/offset`, 'utf8').catch(() => '0')).trim());
+    const holders = await readdir(`/sys/block/${name}/holders`).catch(() => [] as string[]);
+    const partsMounted = [...mounted].some((source) => source === device || source?.startsWith(`${device}p`));
+    if (offset > 0 && holders.length === 0 && !partsMounted) stale.push(device);
+  }
+  for (const device of stale) {
+    await runTool('losetup', ['--detach', device], { what: `detaching ${device}, a stale window onto ${target}` }).catch(() => undefined);
+  }
+  return stale;
 }

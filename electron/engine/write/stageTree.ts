@@ -26,8 +26,33 @@ export interface StageOptions {
 }
 
 /** Where to stage: $STICKWRIGHT_STAGING, else the system temp dir; it must have room. */
+const STAGE_PREFIX = 'sw-stage-';
+
+/**
+ * Stages left by a writer that was killed (kill -9, a crash, power loss of the app): each is
+ * named after its process, and one whose process is gone is removed, so that it neither fills
+ * the disk nor makes the next write's space check fail.
+ */
+async function removeStaleStages(root: string): Promise<void> {
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const pid = new RegExp(`^${STAGE_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    await rm(path.join(root, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function stagingRoot(bytes: number): Promise<string> {
   const root = process.env.STICKWRIGHT_STAGING ?? tmpdir();
+  await removeStaleStages(root);
   const info = await statfs(root);
   const free = info.bavail * info.bsize;
   if (free < bytes + 64 * 2 ** 20) {
@@ -42,7 +67,7 @@ async function stagingRoot(bytes: number): Promise<string> {
 
 export async function stageTree(iso: IsoImage, plan: StickPlan, options: StageOptions): Promise<StagedTree> {
   const isoBytes = plan.liveFiles.filter((f) => f.source.kind === 'iso' && !options.placeholders?.has(f.path)).reduce((sum, f) => sum + f.size, 0);
-  const dir = await mkdtemp(path.join(await stagingRoot(isoBytes), 'sw-stage-'));
+  const dir = await mkdtemp(path.join(await stagingRoot(isoBytes), `${STAGE_PREFIX}${process.pid}-`));
   const remove = () => rm(dir, { recursive: true, force: true });
   try {
     const at = (p: string) => path.join(dir, p);

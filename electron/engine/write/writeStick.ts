@@ -122,7 +122,7 @@ export async function planRequest(request: WriteRequest, signal?: AbortSignal): 
 }
 
 export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, signal?: AbortSignal): Promise<WriteResult> {
-  const state: PipelineState = { touched: false, committed: false, createdFile: null };
+  const state: PipelineState = { touched: false, wroteAny: false, committed: false, createdFile: null };
   try {
     return await runPipeline(request, hooks, state, signal);
   } catch (error) {
@@ -132,9 +132,11 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
     // file this run created is removed rather than left half made.
     let where = state.committed
       ? 'the stick has its partition table, but it cannot be trusted: write it again'
-      : state.touched
+      : state.touched && state.wroteAny
         ? 'the target was wiped but has no partition table yet: it is blank and must be written again'
-        : 'nothing was written to the target';
+        : state.touched
+          ? 'the very first write to the target failed: it may be partly wiped, has no partition table it can be trusted by, and must be written again'
+          : 'nothing was written to the target';
     if (state.createdFile) {
       await unlink(state.createdFile).catch(() => undefined);
       where = `the new image file ${state.createdFile} was removed`;
@@ -145,6 +147,8 @@ export async function writeStick(request: WriteRequest, hooks: WriteHooks = {}, 
 
 interface PipelineState {
   touched: boolean;
+  /** At least one write reached the target (the wipe starts at sector 0). */
+  wroteAny: boolean;
   /** The partition table is written (the commit point passed). */
   committed: boolean;
   createdFile: string | null;
@@ -210,7 +214,10 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + cipherBytes + espBytes + verifyBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
     device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
     const ledger = new WriteLedger();
-    device.onWrite((buffer, offset) => ledger.record(buffer, offset));
+    device.onWrite((buffer, offset) => {
+      state.wroteAny = true;
+      ledger.record(buffer, offset);
+    });
 
     phase('partition');
     state.touched = true;
