@@ -510,6 +510,70 @@ describe('T8: a mounted target', () => {
   });
 });
 
+/** One job through the built worker (as main starts it when root), stdin open until it answers. */
+function runWorkerJob(job: Record<string, unknown>): Promise<{ code: number | null; events: WorkerEvent[] }> {
+  const worker = path.join(scratch, 'worker.js');
+  if (!existsSync(worker)) copyFileSync(path.resolve('dist/worker.js'), worker);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [worker], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const events: WorkerEvent[] = [];
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const event = WorkerEvent.parse(JSON.parse(pending.slice(0, newline)));
+        pending = pending.slice(newline + 1);
+        events.push(event);
+        if (event.type === 'result' || event.type === 'error') child.stdin.end();
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.write(`${JSON.stringify(job)}\n`);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, events }));
+  });
+}
+
+describe('T8 through the worker (the app\'s consent travels in the job)', () => {
+  it('a write job without unmount: TARGET_MOUNTED, nothing written; with unmount: true: unmounted, then written', async () => {
+    const image = stickImage('worker-mounted.img');
+    await withLoop(image, async (disk) => {
+      execFileSync('mkfs.ext4', ['-q', '-F', '-E', 'lazy_itable_init=0,lazy_journal_init=0', `${disk}p2`]);
+      const size = Number(execFileSync('blockdev', ['--getsize64', disk], { encoding: 'utf8' }).trim());
+      const job = (unmount: boolean) => ({
+        v: 1,
+        id: `worker-unmount-${String(unmount)}`,
+        kind: 'write',
+        isoPath: iso,
+        target: disk,
+        expectedSize: size,
+        options: { fs: 'ext4', overlaySize: 256 * MiB, overlayKind: 'auto', homeSize: 0, encryptHome: false, label: 'LIVE' },
+        verify: true,
+        ...(unmount ? { unmount: true } : {}),
+      });
+      await withMounts([`${disk}p2`], async ([mountPoint]) => {
+        const before = await sha256(disk);
+        const refused = await runWorkerJob(job(false));
+        const last = refused.events.at(-1) as ErrorEvent;
+        expect(last.type, JSON.stringify(last)).toBe('error');
+        expect(last.error.code).toBe('TARGET_MOUNTED');
+        expect(last.error.message).toContain(mountPoint);
+        expect(refused.code).toBe(4);
+        expect(mountedOn(mountPoint as string)).toBe(true);
+        expect(await sha256(disk)).toBe(before);
+
+        const written = await runWorkerJob(job(true));
+        expect(written.events.at(-1)?.type, JSON.stringify(written.events.at(-1))).toBe('result');
+        expect(written.code).toBe(0);
+        expect(written.events.some((e) => e.type === 'log' && e.message.includes(`unmounting ${disk}p2 from ${mountPoint}`))).toBe(true);
+        expect(mountedOn(mountPoint as string)).toBe(false);
+      });
+      expect(readPartitions(image).map((p) => p.type)).toEqual(['83', 'ef']);
+    });
+  });
+});
+
 describe('T9: exclusive open, no fallback', () => {
   it('another process holds the device O_EXCL: TARGET_BUSY, exit 4, not a byte written', async () => {
     const image = stickImage('held.img');
