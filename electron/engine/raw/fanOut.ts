@@ -19,6 +19,8 @@ export class FanOut<T> {
   private wakeProducer: (() => void) | null = null;
   /** The most chunks any consumer has had queued at once (for tests and the bench). */
   highWater = 0;
+  /** Called for each queued chunk a dropped consumer will never take (to give it back). */
+  onDiscard: ((item: T) => void) | null = null;
 
   constructor(
     consumerCount: number,
@@ -79,7 +81,7 @@ export class FanOut<T> {
   drop(index: number): void {
     const c = this.consumer(index);
     c.live = false;
-    c.queue.length = 0;
+    for (const item of c.queue.splice(0)) this.onDiscard?.(item);
     this.wakeConsumer(c);
     this.wakeWaitingProducer();
   }
@@ -100,43 +102,5 @@ export class FanOut<T> {
     const wake = this.wakeProducer;
     this.wakeProducer = null;
     wake?.();
-  }
-}
-
-/**
- * Cuts a stream of arbitrary pieces into chunks of exactly `size` bytes (the last one shorter),
- * copying only where a piece straddles a chunk boundary. Aligned chunks are what O_DIRECT takes.
- */
-export class Rechunker {
-  private parts: Buffer[] = [];
-  private held = 0;
-
-  constructor(readonly size: number) {}
-
-  /** The whole chunks `piece` completes (zero or more). */
-  add(piece: Buffer): Buffer[] {
-    const out: Buffer[] = [];
-    let rest = piece;
-    while (rest.length) {
-      const take = Math.min(this.size - this.held, rest.length);
-      this.parts.push(rest.subarray(0, take));
-      this.held += take;
-      rest = rest.subarray(take);
-      if (this.held === this.size) out.push(this.take());
-    }
-    return out;
-  }
-
-  /** What is left at the end of the stream (a short last chunk), or null. */
-  flush(): Buffer | null {
-    return this.held ? this.take() : null;
-  }
-
-  private take(): Buffer {
-    // Buffer.concat of a single piece would still copy; a whole piece is handed on as it is.
-    const chunk = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.held);
-    this.parts = [];
-    this.held = 0;
-    return chunk;
   }
 }

@@ -16,10 +16,11 @@
 // A target too small for an image of unknown size (gzip, zstd, bzip2) fails TARGET_TOO_SMALL
 // when the stream passes its end; nothing is written past it.
 import { createHash, type Hash } from 'node:crypto';
-import { unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/units';
+import { AlignedBufferPool } from '../disk/alignedBuffers';
 import { DeviceFile } from '../disk/deviceFile';
 import { targetFailureMapper } from '../jobs/targetFailure';
 import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
@@ -27,9 +28,9 @@ import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdenti
 import { readBack, type ReadBackResult } from '../verify/readBack';
 import type { LedgerEntry } from '../verify/writeLedger';
 import type { ProgressSnapshot } from '../write/progressMeter';
-import { FanOut, Rechunker } from './fanOut';
+import { FanOut } from './fanOut';
 import type { ImageCompression } from './imageFormat';
-import { inspectImage, openImageStream, type ImageFacts } from './imageSource';
+import { inspectImage, openImageStream, sourceError, type ImageFacts } from './imageSource';
 import { RawMeter } from './rawProgress';
 
 const MiB = 2 ** 20;
@@ -102,6 +103,38 @@ export interface RawWriteResult {
 interface Chunk {
   readonly offset: number;
   readonly data: Buffer;
+  /** The pool slot `data` lies in, and how many targets have still to write it. */
+  readonly slot: Buffer;
+  refs: number;
+}
+
+/** Aligned 4 MiB slots for the chunks; acquire waits while every slot is in use. */
+class ChunkPool {
+  private readonly pool: AlignedBufferPool;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(slots: number) {
+    this.pool = new AlignedBufferPool(RAW_CHUNK, slots);
+  }
+
+  async acquire(): Promise<Buffer> {
+    for (;;) {
+      const slot = this.pool.acquire();
+      if (slot) return slot;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  /** One target is done with `chunk`; the last one gives its slot back. */
+  release(chunk: Chunk): void {
+    chunk.refs -= 1;
+    if (chunk.refs === 0) this.free(chunk.slot);
+  }
+
+  free(slot: Buffer): void {
+    this.pool.release(slot);
+    this.waiting.shift()?.();
+  }
 }
 
 interface SourceDone {
@@ -135,17 +168,24 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
   const n = prepared.length;
   const fan = new FanOut<Chunk>(n, n === 1 ? 4 : 16);
   const image = checked.image;
-  const stream = openImageStream(image);
-  const fraction = () => (stream.compressedTotal > 0 ? Math.min(1, stream.compressedRead() / stream.compressedTotal) : null);
+  // Chunks live in page-aligned memory (O_DIRECT as they are, no copy per target), recycled
+  // once every target has written them: the read can be at most the fan-out's bound ahead.
+  const chunks = new ChunkPool(fan.maxAhead + 3);
+  fan.onDiscard = (chunk) => chunks.release(chunk);
+  // A plain image is read straight into the chunks; a compressed one is decompressed into them.
+  const stream = image.compression === 'none' ? null : openImageStream(image);
+  let plainRead = 0;
+  const fraction = () => (stream ? (stream.compressedTotal > 0 ? Math.min(1, stream.compressedRead() / stream.compressedTotal) : null) : image.fileBytes ? plainRead / image.fileBytes : null);
 
-  // The one reader: decompress, cut into aligned chunks, hash each 32 MiB segment, fan out.
+  // The one reader: decompress, fill aligned chunks, hash each 32 MiB segment, fan out.
   const source = (async (): Promise<SourceDone> => {
-    const rechunker = new Rechunker(RAW_CHUNK);
     const segments: LedgerEntry[] = [];
     let offset = 0;
     let segment: { hash: Hash; offset: number; length: number; chunks: number } | null = null;
     let anyLeft = true;
-    const send = async (data: Buffer): Promise<void> => {
+    let filling: { slot: Buffer; used: number } | null = null;
+    const send = async (slot: Buffer, length: number): Promise<void> => {
+      const data = slot.subarray(0, length);
       segment ??= { hash: createHash('sha256'), offset, length: 0, chunks: 0 };
       segment.hash.update(data);
       segment.length += data.length;
@@ -154,18 +194,69 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
         segments.push({ offset: segment.offset, length: segment.length, digest: segment.hash.digest() });
         segment = null;
       }
-      const chunk = { offset, data };
+      const chunk: Chunk = { offset, data, slot, refs: fan.liveCount };
       offset += data.length;
-      if (anyLeft) anyLeft = await fan.push(chunk);
+      if (!anyLeft || chunk.refs === 0) {
+        anyLeft = false;
+        chunks.free(slot);
+        return;
+      }
+      anyLeft = await fan.push(chunk);
     };
     try {
-      for await (const piece of stream.pieces) {
-        if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
-        for (const data of rechunker.add(piece)) await send(data);
-        if (!anyLeft) break;
+      if (!stream) {
+        const handle = await open(image.path, 'r').catch((error: unknown) => Promise.reject(sourceError(error, image.path)));
+        try {
+          while (anyLeft) {
+            if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
+            const slot = await chunks.acquire();
+            let got = 0;
+            while (got < RAW_CHUNK) {
+              let n: number;
+              try {
+                ({ bytesRead: n } = await handle.read(slot, got, RAW_CHUNK - got, plainRead));
+              } catch (error) {
+                chunks.free(slot);
+                throw sourceError(error, image.path);
+              }
+              if (n === 0) break;
+              got += n;
+              plainRead += n;
+            }
+            if (got === 0) {
+              chunks.free(slot);
+              break;
+            }
+            await send(slot, got);
+            if (got < RAW_CHUNK) break;
+          }
+        } finally {
+          await handle.close();
+        }
+      } else {
+        for await (const piece of stream.pieces) {
+          if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
+          for (let at = 0; at < piece.length && anyLeft; ) {
+            filling ??= { slot: await chunks.acquire(), used: 0 };
+            const take = Math.min(RAW_CHUNK - filling.used, piece.length - at);
+            piece.copy(filling.slot, filling.used, at, at + take);
+            filling.used += take;
+            at += take;
+            if (filling.used === RAW_CHUNK) {
+              const full: { slot: Buffer; used: number } = filling;
+              filling = null;
+              await send(full.slot, full.used);
+            }
+          }
+          if (!anyLeft) break;
+        }
+        if (filling !== null) {
+          const last: { slot: Buffer; used: number } = filling;
+          filling = null;
+          if (anyLeft && last.used) await send(last.slot, last.used);
+          else chunks.free(last.slot);
+        }
       }
-      const last = anyLeft ? rechunker.flush() : null;
-      if (last) await send(last);
       if (segment !== null) {
         const open: { hash: Hash; offset: number; length: number } = segment;
         segments.push({ offset: open.offset, length: open.length, digest: open.hash.digest() });
@@ -176,7 +267,7 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
       return { bytes: offset, segments };
     } finally {
       fan.end();
-      await stream.close();
+      await stream?.close();
     }
   })();
   // Every target waits for the source's end; a failure there is everyone's, reported once.
@@ -197,28 +288,33 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
         await device.write(ZEROS.subarray(0, Math.min(RAW_CHUNK, target.size)), 0);
         hooks.onPhase?.(target.path, 'copy');
         meter.enter('copy', image.size);
-        let first: Chunk | null = null;
+        let first: Buffer | null = null;
         for (;;) {
           const chunk = await fan.next(index);
           if (!chunk) break;
-          if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
-          const end = chunk.offset + chunk.data.length;
-          if (end > target.size) {
-            throw new StickwrightError('TARGET_TOO_SMALL', `${target.path} has ${formatBytes(target.size)}; the image is larger (more than ${end} bytes); its first 4 MiB are zeroed: write it again on a larger stick`, {
-              path: target.path,
-              targetBytes: target.size,
-              imageBytesAtLeast: end,
-              targetTouched: true,
-            });
+          try {
+            if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
+            const end = chunk.offset + chunk.data.length;
+            if (end > target.size) {
+              throw new StickwrightError('TARGET_TOO_SMALL', `${target.path} has ${formatBytes(target.size)}; the image is larger (more than ${end} bytes); its first 4 MiB are zeroed: write it again on a larger stick`, {
+                path: target.path,
+                targetBytes: target.size,
+                imageBytesAtLeast: end,
+                targetTouched: true,
+              });
+            }
+            // The first chunk is kept (a copy: its slot goes back to the pool) and written last.
+            if (chunk.offset === 0) first = Buffer.from(chunk.data);
+            else await device.writeAligned(chunk.data, chunk.offset);
+          } finally {
+            chunks.release(chunk);
           }
-          if (chunk.offset === 0) first = chunk;
-          else await device.write(chunk.data, chunk.offset);
           written += chunk.data.length;
           meter.set(written, fraction());
         }
         const done = await source;
         if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
-        if (first) await device.write(first.data, 0);
+        if (first) await device.write(first, 0);
         hooks.onPhase?.(target.path, 'flush');
         await device.flush();
         meter.set(written, 1, true);
