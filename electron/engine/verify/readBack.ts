@@ -36,8 +36,9 @@ export async function readBack(
     throw deviceError(error, path, 'opening the stick to verify it');
   }
   const direct = directHandle !== null;
-  const pool = new AlignedBufferPool(SLOT, 1);
-  const slot = pool.acquire() as Buffer;
+  // Two slots: the next block is being read while the last one is hashed.
+  const pool = new AlignedBufferPool(SLOT, 2);
+  const slots = [pool.acquire() as Buffer, pool.acquire() as Buffer];
   let bytes = 0;
   try {
     for (const entry of entries) {
@@ -47,14 +48,26 @@ export async function readBack(
       const end = entry.offset + entry.length;
       const alignedEnd = Math.ceil(end / ALIGNMENT) * ALIGNMENT;
       const readDirect = direct && alignedEnd <= deviceSize;
-      for (let at = readDirect ? Math.floor(entry.offset / ALIGNMENT) * ALIGNMENT : entry.offset; at < end; ) {
-        const want = Math.min(SLOT, (readDirect ? alignedEnd : end) - at);
-        const got = await readFully(readDirect && directHandle ? directHandle : buffered, slot, want, at, path, readDirect);
+      const handle = readDirect && directHandle ? directHandle : buffered;
+      const limit = readDirect ? alignedEnd : end;
+      const start = readDirect ? Math.floor(entry.offset / ALIGNMENT) * ALIGNMENT : entry.offset;
+      const readAt = (at: number, slot: Buffer) => readFully(handle, slot, Math.min(SLOT, limit - at), at, path, readDirect);
+      let turn = 0;
+      let pending: Promise<number> | null = start < end ? readAt(start, slots[0] as Buffer) : null;
+      for (let at = start; pending; ) {
+        const slot = slots[turn] as Buffer;
+        const got = await pending;
+        pending = null;
+        if (got === 0) break;
+        const next = at + got;
+        // O_DIRECT reads whole requests: a short one only at the device's end, so the next
+        // block starts where this one stopped.
+        if (next < end) pending = readAt(next, slots[1 - turn] as Buffer);
         const from = Math.max(entry.offset, at) - at;
         const to = Math.min(end, at + got) - at;
-        if (got === 0) break;
         hash.update(slot.subarray(from, to));
-        at += got;
+        at = next;
+        turn = 1 - turn;
       }
       if (!hash.digest().equals(entry.digest)) {
         throw new StickwrightError(
@@ -68,7 +81,7 @@ export async function readBack(
     }
     return { bytes, ranges: entries.length, direct };
   } finally {
-    pool.release(slot);
+    for (const slot of slots) pool.release(slot);
     await directHandle?.close().catch(() => undefined);
     await buffered.close().catch(() => undefined);
   }
