@@ -321,6 +321,29 @@ describe('write --raw: a failing target', () => {
   });
 });
 
+describe('write --raw: a mounted target', () => {
+  it('is refused (TARGET_MOUNTED, nothing written); --unmount unmounts it after the checks, then writes', async () => {
+    await withSticks([64 * MiB], async ([stick]) => {
+      execFileSync('mkfs.ext4', ['-q', '-F', stick!.device]);
+      const mountPoint = path.join(scratch, 'mnt');
+      execFileSync('mkdir', ['-p', mountPoint]);
+      execFileSync('mount', [stick!.device, mountPoint]);
+      try {
+        const refused = await cli(['write', '--raw', '--image', iso, '--target', stick!.device, '--yes', '--json']);
+        expect(refused.code).toBe(4);
+        expect(eventsOf(refused).at(-1)).toMatchObject({ type: 'error', error: { code: 'TARGET_MOUNTED' } });
+        expect(readFileSync('/proc/self/mountinfo', 'utf8')).toContain(` ${mountPoint} `);
+        const run = await cli(['write', '--raw', '--image', iso, '--target', stick!.device, '--unmount', '--yes', '--json']);
+        expect(run.code, run.stdout + run.stderr).toBe(0);
+        expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(` ${mountPoint} `);
+      } finally {
+        spawnSync('umount', [mountPoint]);
+      }
+      await expectHoldsImage(stick!.file);
+    });
+  });
+});
+
 describe('write --raw: cancel', () => {
   it('SIGINT mid-write: exit 130, one CANCELLED event, no decompressor or loop device left, no partition table', async () => {
     // A larger, incompressible image through zstd, so the write is still going when the signal comes.

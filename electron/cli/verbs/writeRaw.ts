@@ -1,5 +1,5 @@
 // stickwright write --raw --image FILE --target T [--target T2 …] [--size SIZE] [--no-verify]
-//                   [--yes] [--json]
+//                   [--unmount] [--yes] [--json]
 //
 // Raw mode (engine/raw/writeRaw.ts): the image byte for byte — hybrid ISOs, .img, FreeBSD
 // memsticks — also .gz/.xz/.zst/.bz2/.zip, streamed (told by magic bytes). Several --target:
@@ -20,7 +20,8 @@ import { formatBytes, parseSize } from '../../../shared/units';
 import { asCancelled } from '../../engine/jobs/asCancelled';
 import { checkRawWrite, writeRaw, type RawWriteResult } from '../../engine/raw/writeRaw';
 import type { ResolvedTarget } from '../../engine/target/resolveTarget';
-import { readTargetIdentity } from '../../engine/target/targetIdentity';
+import { checkTargetIdentity, readTargetIdentity } from '../../engine/target/targetIdentity';
+import { unmountTarget } from '../../engine/target/unmountTarget';
 import type { ProgressSnapshot } from '../../engine/write/progressMeter';
 import { parseVerbArgs } from '../parseVerbArgs';
 import type { CliStreams } from '../verb';
@@ -54,6 +55,7 @@ async function writeRawCli(args: readonly string[], { err }: CliStreams, printer
     target: { type: 'string', multiple: true },
     size: { type: 'string' },
     yes: { type: 'boolean', default: false },
+    unmount: { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
@@ -83,10 +85,18 @@ async function writeRawCli(args: readonly string[], { err }: CliStreams, printer
   try {
     phase = 'preflight';
     printer.phase(null, 'preflight');
-    const checked = await checkRawWrite({ imagePath: String(values.image), targets, createSize }, abort.signal);
+    const checked = await checkRawWrite({ imagePath: String(values.image), targets, createSize, allowMounted: Boolean(values.unmount) }, abort.signal);
     const identities = checked.targets.map((t) => readTargetIdentity(t));
     const existing = checked.targets.filter((t) => t.exists);
     if (existing.length && !values.yes) await confirmErase(existing, err, abort);
+    // --unmount (never implied by --yes): after the question, each target still the one checked.
+    for (const [i, t] of checked.targets.entries()) {
+      if (!t.mounted?.length) continue;
+      const identity = identities[i];
+      if (identity) checkTargetIdentity(identity);
+      for (const m of t.mounted) printer.warn(t.path, `unmounting ${m.source} from ${m.mountPoint}`);
+      await unmountTarget(t.path, t.mounted, abort.signal);
+    }
     const image = checked.image;
     printer.log(
       null,
@@ -120,7 +130,10 @@ async function confirmErase(targets: readonly ResolvedTarget[], err: NodeJS.Writ
   const rl = createInterface({ input: process.stdin, output: err as NodeJS.WritableStream & { isTTY?: boolean } });
   rl.on('SIGINT', () => abort.abort(new StickwrightError('CANCELLED', 'at the question')));
   try {
-    for (const t of targets) err.write(`  ${t.path} (${t.kind === 'block' ? 'disk' : 'image file'}, ${formatBytes(t.size)})\n`);
+    for (const t of targets) {
+      err.write(`  ${t.path} (${t.kind === 'block' ? 'disk' : 'image file'}, ${formatBytes(t.size)})\n`);
+      for (const m of t.mounted ?? []) err.write(`    ${m.source} is mounted on ${m.mountPoint}: it will be unmounted first (--unmount).\n`);
+    }
     const answer = await rl.question(`Everything on ${targets.length === 1 ? 'this target' : `these ${targets.length} targets`} will be erased. Type "yes" to go on: `, { signal: abort.signal });
     if (answer.trim().toLowerCase() !== 'yes') throw new StickwrightError('CONFIRMATION_REQUIRED', `not confirmed; ${names} untouched`, { target: names });
   } catch (error) {

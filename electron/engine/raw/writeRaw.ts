@@ -16,7 +16,7 @@
 // A target too small for an image of unknown size (gzip, zstd, bzip2) fails TARGET_TOO_SMALL
 // when the stream passes its end; nothing is written past it.
 import { createHash, type Hash } from 'node:crypto';
-import { open, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/units';
@@ -43,8 +43,12 @@ const ZEROS = Buffer.alloc(RAW_CHUNK);
 export interface RawWriteRequest {
   readonly imagePath: string;
   readonly targets: readonly string[];
-  /** Creates a missing target image file at this size. */
+  /** Creates a missing target image file at this size (or grows a smaller one to it). Without
+   *  it a missing image file is made at the image's size, when that is known. */
   readonly createSize?: number;
+  /** The user agreed to have mounted filesystems of the targets unmounted (`--unmount`): they
+   *  are listed in each target's `mounted` instead of refused. */
+  readonly allowMounted?: boolean;
 }
 
 export interface CheckedRawWrite {
@@ -58,7 +62,12 @@ export async function checkRawWrite(request: RawWriteRequest, signal?: AbortSign
   const image = await inspectImage(request.imagePath, signal);
   const targets: ResolvedTarget[] = [];
   for (const path of request.targets) {
-    const target = await resolveTarget({ path, createSize: request.createSize ?? image.size ?? undefined, sourcePath: request.imagePath, mode: 'check' });
+    const exists = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    const createSize = request.createSize ?? (exists ? undefined : (image.size ?? undefined));
+    const target = await resolveTarget({ path, createSize, sourcePath: request.imagePath, mode: 'check', allowMounted: request.allowMounted });
     const twin = targets.find((t) => t.path === target.path || (t.device !== null && t.device === target.device));
     if (twin) throw new StickwrightError('OPTIONS_CONFLICT', `${path} names the same target as ${twin.path}`, { path: target.path });
     if (image.size !== null && image.size > target.size) {
