@@ -5,12 +5,8 @@
 // With `--unmount` (allowMounted) the target's mounted filesystems are listed instead of refused:
 // the write unmounts them after the question, and the engine's own preflight then checks the
 // target again with nothing mounted.
-import { StickwrightError } from '../../shared/errors';
-import { planWrite } from '../../shared/plan/planWrite';
 import type { StickPlan } from '../../shared/plan/stickPlan';
-import { resolveTarget, type MountedPart, type ResolvedTarget } from '../engine/target/resolveTarget';
-import { IsoImage } from '../engine/write/isoImage';
-import { newStickIds } from '../engine/write/stickIds';
+import type { MountedPart, ResolvedTarget } from '../engine/target/resolveTarget';
 import { planRequest, type WriteRequest } from '../engine/write/writeStick';
 
 export interface CheckedWrite {
@@ -26,33 +22,7 @@ export interface PreflightOptions {
 }
 
 export async function preflightWrite(request: WriteRequest, signal?: AbortSignal, options: PreflightOptions = {}): Promise<CheckedWrite> {
-  if (options.allowMounted) {
-    const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath, mode: 'check', allowMounted: true });
-    const mounted = target.mounted ?? [];
-    // Nothing mounted: the engine's own checks, exactly as without --unmount.
-    if (mounted.length) return { target, plan: await planMounted(request, target, signal), mounted };
-  }
-  const { iso, target, plan } = await planRequest(request, signal);
+  const { iso, target, plan } = await planRequest({ ...request, allowMounted: options.allowMounted ?? false }, signal);
   await iso.close();
-  return { target, plan, mounted: [] };
-}
-
-/** planRequest's plan for a target whose every other check has passed but which is mounted. */
-async function planMounted(request: WriteRequest, target: ResolvedTarget, signal?: AbortSignal): Promise<StickPlan> {
-  const iso = await IsoImage.open(request.isoPath, signal);
-  try {
-    const result = planWrite(iso.report, target.size, request.options, request.ids ?? newStickIds());
-    if (!result.ok) {
-      const [first, ...rest] = result.problems;
-      if (!first) throw new Error('planner failed without a problem');
-      const more = rest.length ? ` (also: ${rest.map((p) => p.code).join(', ')})` : '';
-      throw new StickwrightError(first.code, `${first.message}${more}`, first.data);
-    }
-    if (result.plan.home?.encrypted && !request.homePassphrase?.length) {
-      throw new StickwrightError('OPTIONS_CONFLICT', 'an encrypted home needs a passphrase (--passphrase-file)');
-    }
-    return result.plan;
-  } finally {
-    await iso.close();
-  }
+  return { target, plan, mounted: target.mounted ?? [] };
 }

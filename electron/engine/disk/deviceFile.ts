@@ -152,6 +152,11 @@ export class DeviceFile implements ByteSink {
     }
   }
 
+  /** fstat of the opened handle (the identity check compares it with what was chosen). */
+  stat(): Promise<Stats> {
+    return this.handle.stat();
+  }
+
   async close(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await this.direct?.close().catch(() => undefined);

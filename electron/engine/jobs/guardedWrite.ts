@@ -43,7 +43,7 @@ export async function guardedWrite(request: WriteRequest, hooks: WriteHooks, sig
   const asTargetFailure = await targetFailureMapper(request.target);
   try {
     try {
-      return await writeStick(request, tracked, signal);
+      return await writeStick(identity ? { ...request, expectedIdentity: identity } : request, tracked, signal);
     } finally {
       const leftovers = await detachLeftoverLoops(request.target, loopsBefore);
       if (leftovers.length) options.warn?.(`detached ${leftovers.join(', ')}, left attached to ${request.target} by an interrupted step`);

@@ -35,6 +35,7 @@ import { makeHomeInPlace } from '../persist/homeImage';
 import { prepareEncryptedHome, type EncryptedHome } from '../persist/encryptedHome';
 import { makeOverlayFsImageInPlace } from '../persist/overlayFsImage';
 import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
+import { checkOpenedTarget, type TargetIdentity } from '../target/targetIdentity';
 import { imageMetaText, renderBootConfig } from './bootConfigs';
 import { checkFilesystem } from './fsck';
 import { asWriteError } from './engineErrors';
@@ -67,6 +68,13 @@ export interface WriteRequest {
   /** The size the user chose the target at (the app's worker): a target of any other size is
    *  refused with TARGET_CHANGED before anything is written — a swapped stick. */
   readonly expectedSize?: number;
+  /** The target as it was checked and chosen (targetIdentity.ts): the handle the pipeline opens
+   *  must be that very device or file (a link re-pointed meanwhile is TARGET_CHANGED). */
+  readonly expectedIdentity?: TargetIdentity | null;
+  /** Plan for a target whose filesystems are mounted (the caller has the user's consent to
+   *  unmount them first). Only for the check before the question: the pipeline never sets it,
+   *  so after the unmount the target is checked again with nothing mounted. */
+  readonly allowMounted?: boolean;
 }
 
 export interface WriteHooks {
@@ -96,7 +104,7 @@ export interface WriteResult {
 export async function planRequest(request: WriteRequest, signal?: AbortSignal): Promise<{ iso: IsoImage; target: ResolvedTarget; plan: StickPlan }> {
   const iso = await IsoImage.open(request.isoPath, signal);
   try {
-    const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath, mode: 'check' });
+    const target = await resolveTarget({ path: request.target, createSize: request.createSize, sourcePath: request.isoPath, mode: 'check', allowMounted: request.allowMounted ?? false });
     if (request.expectedSize !== undefined && (target.size !== request.expectedSize || !target.exists)) {
       throw new StickwrightError('TARGET_CHANGED', `${target.path} is ${target.exists ? `${target.size} bytes` : 'gone'}, not the ${request.expectedSize} bytes chosen`, {
         path: target.path,
@@ -168,7 +176,7 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
   if (process.getuid?.() !== 0) {
     throw new StickwrightError('TARGET_NOT_USABLE', 'writing a stick needs root (loop devices, exclusive disk access); run it with sudo', {});
   }
-  const checked = await planRequest(request, signal);
+  const checked = await planRequest({ ...request, allowMounted: false }, signal);
   const { iso, plan } = checked;
   // The ISO against its publisher's checksum, before the stick is touched; then, only for a plan
   // that works, the virtual stick's image file is made (or grown).
@@ -213,6 +221,8 @@ async function runPipeline(request: WriteRequest, hooks: WriteHooks, state: Pipe
     const verifyBytes = request.skipVerify ? 0 : (twice ? 0 : isoBytes) + cipherBytes + espBytes;
     meter = new ProgressMeter(isoBytes * (twice ? 2 : 1) + cipherBytes + espBytes + verifyBytes + 8 * MiB, (p) => hooks.onProgress?.(p));
     device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
+    // The handle, not the path: what was opened must be what the user chose.
+    if (request.expectedIdentity) checkOpenedTarget(await device.stat(), request.expectedIdentity);
     const ledger = new WriteLedger();
     device.onWrite((buffer, offset) => {
       state.wroteAny = true;
