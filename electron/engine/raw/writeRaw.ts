@@ -12,15 +12,14 @@
 //   flush    fsync
 //   verify   the written range read back around the page cache (readBack.ts, O_DIRECT) against
 //            SHA-256s taken of the decompressed bytes in the same pass as the write (one per
-//            32 MiB segment: a mismatch names where, and cancel has a safe point per segment)
+//            32 MiB segment: a mismatch names where, and cancel has a safe point per segment),
+//            on a worker thread reading the same shared chunks (segmentHasher.ts)
 // A target too small for an image of unknown size (gzip, zstd, bzip2) fails TARGET_TOO_SMALL
 // when the stream passes its end; nothing is written past it.
-import { createHash, type Hash } from 'node:crypto';
 import { open, stat, unlink } from 'node:fs/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/units';
-import { AlignedBufferPool } from '../disk/alignedBuffers';
 import { DeviceFile } from '../disk/deviceFile';
 import { targetFailureMapper } from '../jobs/targetFailure';
 import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
@@ -32,6 +31,7 @@ import { FanOut } from './fanOut';
 import type { ImageCompression } from './imageFormat';
 import { inspectImage, openImageStream, sourceError, type ImageFacts } from './imageSource';
 import { RawMeter } from './rawProgress';
+import { SegmentHasher } from './segmentHasher';
 
 const MiB = 2 ** 20;
 export const RAW_CHUNK = 4 * MiB;
@@ -117,18 +117,25 @@ interface Chunk {
   refs: number;
 }
 
-/** Aligned 4 MiB slots for the chunks; acquire waits while every slot is in use. */
+// The WebAssembly global, typed as far as we use it: a shared memory is page-aligned (O_DIRECT)
+// and can be read by the hashing thread without a copy.
+const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: true }) => { buffer: SharedArrayBuffer } } }).WebAssembly;
+
+/** Aligned 4 MiB slots of shared memory for the chunks; acquire waits while all are in use. */
 class ChunkPool {
-  private readonly pool: AlignedBufferPool;
+  readonly memory: SharedArrayBuffer;
+  private readonly idle: Buffer[] = [];
   private readonly waiting: Array<() => void> = [];
 
   constructor(slots: number) {
-    this.pool = new AlignedBufferPool(RAW_CHUNK, slots);
+    const pages = (slots * RAW_CHUNK) / 65536;
+    this.memory = new Memory({ initial: pages, maximum: pages, shared: true }).buffer;
+    for (let i = 0; i < slots; i += 1) this.idle.push(Buffer.from(this.memory, i * RAW_CHUNK, RAW_CHUNK));
   }
 
   async acquire(): Promise<Buffer> {
     for (;;) {
-      const slot = this.pool.acquire();
+      const slot = this.idle.pop();
       if (slot) return slot;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
@@ -141,7 +148,7 @@ class ChunkPool {
   }
 
   free(slot: Buffer): void {
-    this.pool.release(slot);
+    this.idle.push(slot);
     this.waiting.shift()?.();
   }
 }
@@ -181,6 +188,8 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
   // once every target has written them: the read can be at most the fan-out's bound ahead.
   const chunks = new ChunkPool(fan.maxAhead + 3);
   fan.onDiscard = (chunk) => chunks.release(chunk);
+  // The segment hashes are taken on a worker thread, from the same shared chunks.
+  const hasher = new SegmentHasher(chunks.memory);
   // A plain image is read straight into the chunks; a compressed one is decompressed into them.
   const stream = image.compression === 'none' ? null : openImageStream(image);
   let plainRead = 0;
@@ -188,28 +197,34 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
 
   // The one reader: decompress, fill aligned chunks, hash each 32 MiB segment, fan out.
   const source = (async (): Promise<SourceDone> => {
-    const segments: LedgerEntry[] = [];
+    const segments: Array<{ offset: number; length: number; digest: Promise<Buffer> }> = [];
     let offset = 0;
-    let segment: { hash: Hash; offset: number; length: number; chunks: number } | null = null;
+    let segment: { index: number; offset: number; length: number; chunks: number } | null = null;
     let anyLeft = true;
     let filling: { slot: Buffer; used: number } | null = null;
+    const closeSegment = (open: { index: number; offset: number; length: number }) => {
+      const digest = hasher.finish(open.index);
+      digest.catch(() => undefined);
+      segments.push({ offset: open.offset, length: open.length, digest });
+    };
     const send = async (slot: Buffer, length: number): Promise<void> => {
       const data = slot.subarray(0, length);
-      segment ??= { hash: createHash('sha256'), offset, length: 0, chunks: 0 };
-      segment.hash.update(data);
-      segment.length += data.length;
-      segment.chunks += 1;
-      if (segment.chunks === SEGMENT_CHUNKS) {
-        segments.push({ offset: segment.offset, length: segment.length, digest: segment.hash.digest() });
-        segment = null;
-      }
-      const chunk: Chunk = { offset, data, slot, refs: fan.liveCount };
-      offset += data.length;
-      if (!anyLeft || chunk.refs === 0) {
+      if (!anyLeft || fan.liveCount === 0) {
         anyLeft = false;
         chunks.free(slot);
         return;
       }
+      // Every live target writes it, and the hasher reads it: the slot is free after all of them.
+      const chunk: Chunk = { offset, data, slot, refs: fan.liveCount + 1 };
+      segment ??= { index: segments.length, offset, length: 0, chunks: 0 };
+      hasher.add(segment.index, data, () => chunks.release(chunk));
+      segment.length += data.length;
+      segment.chunks += 1;
+      if (segment.chunks === SEGMENT_CHUNKS) {
+        closeSegment(segment);
+        segment = null;
+      }
+      offset += data.length;
       anyLeft = await fan.push(chunk);
     };
     try {
@@ -266,14 +281,13 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
           else chunks.free(last.slot);
         }
       }
-      if (segment !== null) {
-        const open: { hash: Hash; offset: number; length: number } = segment;
-        segments.push({ offset: open.offset, length: open.length, digest: open.hash.digest() });
-      }
+      if (segment !== null) closeSegment(segment);
       if (anyLeft && image.size !== null && offset !== image.size) {
         throw new StickwrightError('SOURCE_TRUNCATED', `${image.path} gave ${offset} bytes, not the ${image.size} it says it holds`, { path: image.path });
       }
-      return { bytes: offset, segments };
+      const ledger: LedgerEntry[] = [];
+      for (const s of segments) ledger.push({ offset: s.offset, length: s.length, digest: await s.digest });
+      return { bytes: offset, segments: ledger };
     } finally {
       fan.end();
       await stream?.close();
@@ -355,6 +369,7 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
   );
   // Let the source finish (it has ended or stops as every consumer is gone).
   const sourceResult = await source.then((value) => ({ value }), (error: unknown) => ({ error }));
+  await hasher.close();
   const thrown = outcomes.find((o): o is { error: unknown } => 'error' in o);
   if (cancelled()) {
     throw new StickwrightError('CANCELLED', `${prepared.map((t) => t.path).join(', ')} ${n === 1 ? 'is' : 'are'} incomplete (the first 4 MiB zeroed: no partition table) and must be written again`, {
