@@ -3,8 +3,10 @@
 //            of the whole CLI process and the bytes it read (inspect must read metadata, not the image)
 //   write    dd vs `stickwright write` on one loop device, and overlay + home at 512 MiB vs 4 GiB
 //            (scripts/bench-write.mjs; root only)
+//   raw      `write --raw` vs dd oflag=direct bs=4M, three sticks vs one, the read-back verify vs a
+//            raw sequential read, a zstd source vs plain (scripts/bench-raw.mjs; root only)
 //
-//   node scripts/bench.mjs [inspect] [write] [--runs=N] [--f2fs-runs=N] [--fs=ext4,vfat,f2fs]
+//   node scripts/bench.mjs [inspect] [write] [raw] [--runs=N] [--f2fs-runs=N] [--fs=ext4,vfat,f2fs]
 //                          [--quick] [--dio=on|off|both] [--json=FILE]
 //   npm run bench -- write --quick       only the write part, without F2FS (about 3 minutes)
 // No section named: both. STICKWRIGHT_BENCH=write (or inspect) does the same as naming it.
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchWrite } from './bench-write.mjs';
+import { benchRaw } from './bench-raw.mjs';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -27,8 +30,8 @@ const { values: opts, positionals } = parseArgs({
     json: { type: 'string' },
   },
 });
-const sections = new Set(positionals.length ? positionals : (process.env.STICKWRIGHT_BENCH ?? 'inspect,write').split(','));
-for (const s of sections) if (!['inspect', 'write'].includes(s)) throw new Error(`bench: unknown section ${s} (inspect, write)`);
+const sections = new Set(positionals.length ? positionals : (process.env.STICKWRIGHT_BENCH ?? 'inspect,write,raw').split(','));
+for (const s of sections) if (!['inspect', 'write', 'raw'].includes(s)) throw new Error(`bench: unknown section ${s} (inspect, write, raw)`);
 if (!['on', 'off', 'both'].includes(opts.dio)) throw new Error('bench: --dio is on, off or both');
 const filesystems = new Set(opts.fs.split(',').filter(Boolean));
 if (opts.quick) filesystems.delete('f2fs');
@@ -101,5 +104,13 @@ if (sections.has('write')) {
   } catch (error) {
     console.error(`bench write: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = /interrupted/.test(String(error)) ? 130 : 1;
+  }
+}
+if (sections.has('raw')) {
+  try {
+    await benchRaw({ runs: Math.max(1, Math.min(Number(opts.runs), 3)), fixture, cli });
+  } catch (error) {
+    console.error(`bench raw: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
   }
 }
