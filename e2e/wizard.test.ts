@@ -377,6 +377,45 @@ describe.concurrent('the wizard', () => {
     }
   });
 
+  it('a drive with a mounted filesystem: Review names it and asks a second consent; the write unmounts it, then writes', async ({ expect }) => {
+    const iso = fixtureFile('liveos', 'image.iso');
+    const file = makeStick('mounted.img', 2 * GiB);
+    execFileSync('sfdisk', ['--quiet', file], { input: 'start=2048, size=262144, type=83\n' });
+    const loop = execFileSync('losetup', ['--find', '--show', '--partscan', file], { encoding: 'utf8' }).trim();
+    loops.add(loop);
+    // The partition's node: --partscan asks for it, partx makes sure (no udev here).
+    spawnSync('partx', ['--add', loop]);
+    const mountPoint = path.join(scratch, 'old stick');
+    mkdirSync(mountPoint, { recursive: true });
+    execFileSync('mkfs.ext4', ['-q', '-F', `${loop}p1`]);
+    execFileSync('mount', [`${loop}p1`, mountPoint]);
+    const mounted = () => spawnSync('findmnt', ['--source', `${loop}p1`], { encoding: 'utf8' }).status === 0;
+    const app = await open({ pickIsoFile: async () => iso, devDrives: [loop] });
+    const { page } = app;
+    try {
+      await chooseImage(page);
+      await button(page, 'Next').click();
+      expect(await page.locator('.drive-notes').filter({ hasText: 'Mounted at' }).textContent()).toContain(`Mounted at ${mountPoint}: will be unmounted and erased.`);
+      await chooseDrive(page, loop);
+      await button(page, 'Next').click();
+      await page.getByRole('checkbox', { name: /I understand everything on/ }).check();
+      // Erasing is one consent, unmounting another (as the CLI's --unmount is not implied by --yes).
+      expect(await button(page, 'Erase and write').isDisabled()).toBe(true);
+      expect(await page.locator('.step-status').textContent()).toContain('Agree to unmount the mounted filesystems first');
+      const unmount = page.getByRole('checkbox', { name: new RegExp(`^Unmount ${mountPoint.replace(/[/.]/g, '\\$&')} first`) });
+      await unmount.check();
+      await screenshots(page, 'review-unmount');
+      await button(page, 'Erase and write').click();
+      await heading(page, 'Your stick is ready').waitFor({ timeout: 180_000 });
+      expect(mounted()).toBe(false);
+      expect(app.events.some((e) => e.type === 'log' && /unmount/i.test(e.message))).toBe(true);
+      expect(readPartitions(loop).map((p) => p.type)).toEqual(['83', 'ef']);
+    } finally {
+      await close(app);
+      if (mounted()) spawnSync('umount', [mountPoint]);
+    }
+  });
+
   it('a drive too small for the plan is listed disabled, with the reason', async ({ expect }) => {
     const iso = fixtureFile('liveos', 'image.iso');
     const small = makeStick('small.img', 64 * MiB);

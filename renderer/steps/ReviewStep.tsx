@@ -12,8 +12,12 @@ export function ReviewStep() {
   const { selectedDrive: drive, isoPath, report, goTo, startWrite } = useAppStore();
   const result = useCurrentPlan();
   const [confirmed, setConfirmed] = useState(false);
+  // Unmounting is its own consent, as the CLI's --unmount is not implied by --yes.
+  const [unmountAgreed, setUnmountAgreed] = useState(false);
   if (!drive || !result) return null;
   const device = cleanForDisplay(drive.device);
+  const mounted = drive.mountpoints.map(cleanForDisplay);
+  const ready = confirmed && result.ok && (mounted.length === 0 || unmountAgreed);
 
   return (
     <StepFrame
@@ -21,8 +25,8 @@ export function ReviewStep() {
       title="Review"
       lead="Check what will be erased and what will be made. This is the last step before the stick is written."
       back={{ label: 'Back', onClick: () => goTo('persistence') }}
-      next={{ label: `Erase and write`, tone: 'danger', onClick: () => void startWrite(), disabled: !confirmed || !result.ok }}
-      status={confirmed ? undefined : 'Confirm the erase to write'}
+      next={{ label: `Erase and write`, tone: 'danger', onClick: () => void startWrite({ unmount: mounted.length > 0 && unmountAgreed }), disabled: !ready }}
+      status={!confirmed ? 'Confirm the erase to write' : mounted.length > 0 && !unmountAgreed ? 'Agree to unmount the mounted filesystems first' : undefined}
     >
       <div className="review">
         <section className="review-card erase" aria-labelledby="erase-title">
@@ -63,6 +67,12 @@ export function ReviewStep() {
         <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
         <span>I understand everything on {device} will be erased</span>
       </label>
+      {mounted.length > 0 && (
+        <label className="check confirm">
+          <input type="checkbox" checked={unmountAgreed} onChange={(e) => setUnmountAgreed(e.target.checked)} />
+          <span>Unmount {mounted.join(', ')} first (close any files open there; if it cannot be unmounted, nothing is written)</span>
+        </label>
+      )}
     </StepFrame>
   );
 }

@@ -37,7 +37,8 @@ export interface WriteSlice {
   readonly ejectMessage: string | null;
   /** Main refused the eject (e.g. TARGET_BUSY): shown as code, message and hint. */
   readonly ejectError: ErrorPayload | null;
-  startWrite: () => Promise<void>;
+  /** unmount: the user agreed to have the drive's mounted filesystems unmounted first. */
+  startWrite: (options?: { readonly unmount?: boolean }) => Promise<void>;
   cancelWrite: () => Promise<void>;
   handleJobEvent: (event: WorkerEvent) => void;
   ejectWritten: () => Promise<void>;
@@ -67,7 +68,7 @@ let early: WorkerEvent[] = [];
 
 export const createWriteSlice: StateCreator<AppState, [], [], WriteSlice> = (set, get) => ({
   ...IDLE,
-  startWrite: async () => {
+  startWrite: async ({ unmount = false }: { readonly unmount?: boolean } = {}) => {
     const { isoPath, report, selectedDrive: drive, choices, passphrase, writeStatus } = get();
     if (!isoPath || !report || !drive || writeStatus === 'starting' || writeStatus === 'running') return;
     const planned = plan(report, drive.size, choices);
@@ -82,6 +83,7 @@ export const createWriteSlice: StateCreator<AppState, [], [], WriteSlice> = (set
       options,
       ...(options.encryptHome ? { passphrase } : {}),
       verify: true,
+      ...(unmount ? { unmount: true } : {}),
     });
     // The passphrase has gone to main (and on to the worker's stdin): forget it here.
     set({ passphrase: '', passphraseConfirm: '' });

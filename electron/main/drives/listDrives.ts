@@ -62,7 +62,19 @@ async function developmentDrive(device: string): Promise<Drive | null> {
     return null;
   }
   if (!size) return null;
-  return { device, description: `${description} (development)`, size, isSystem: false, isRemovable: true, busType: 'VIRTUAL', mountpoints: [], isDevelopment: true };
+  const mountpoints = info.isBlockDevice() ? await mountpointsOf(device) : [];
+  return { device, description: `${description} (development)`, size, isSystem: false, isRemovable: true, busType: 'VIRTUAL', mountpoints, isDevelopment: true };
+}
+
+/** Where a block device or its partitions (/dev/loop3p1) are mounted, as drivelist reports it. */
+async function mountpointsOf(device: string): Promise<string[]> {
+  const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
+  return mounts
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([source]) => source === device || (source ?? '').startsWith(`${device}p`))
+    // /proc/mounts escapes blanks in paths as octal.
+    .map(([, mountPoint]) => (mountPoint ?? '').replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))));
 }
 
 export interface ListDrivesDeps {
