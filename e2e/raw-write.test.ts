@@ -18,6 +18,7 @@ import { WorkerEvent } from '../shared/contract/events';
 import { fixtureFile } from './fixtures/fixture';
 
 const MiB = 2 ** 20;
+const GiB = 2 ** 30;
 
 let scratch: string;
 let CLI: string;
@@ -64,6 +65,11 @@ beforeAll(async () => {
 afterAll(() => {
   if (!scratch) return;
   for (const loop of [...ourLoops, ...loopsOver(scratch)]) spawnSync('losetup', ['--detach', loop]);
+  // Mounts a failed test left under scratch (tmpfs, the mounted-target test's ext4).
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n').reverse()) {
+    const mountPoint = line.split(' ')[4] ?? '';
+    if (mountPoint.startsWith(`${scratch}/`)) spawnSync('umount', ['-l', mountPoint]);
+  }
   rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -318,6 +324,59 @@ describe('write --raw: a failing target', () => {
       expect(eventsOf(missing).at(-1)).toMatchObject({ type: 'error', error: { code: 'SOURCE_NOT_FOUND' } });
       expect(await sha256(stick!.file, 16 * MiB)).toBe(before);
     });
+  });
+});
+
+/** A stick whose storage runs out part-way: a loop device over a sparse file on a small tmpfs
+ *  (writes past the tmpfs's room fail with an I/O error, as a failing stick's do). */
+async function withFailingStick<T>(room: string, size: number, body: (device: string) => Promise<T>): Promise<T> {
+  const mountPoint = path.join(scratch, `tmpfs-${room}`);
+  execFileSync('mkdir', ['-p', mountPoint]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${room}`, 'sw-raw-write', mountPoint]);
+  let device: string | null = null;
+  try {
+    const file = path.join(mountPoint, 'failing.img');
+    closeSync(openSync(file, 'w'));
+    truncateSync(file, size);
+    device = attachLoop(file);
+    return await body(device);
+  } finally {
+    if (device) detachLoop(device);
+    spawnSync('umount', [mountPoint]);
+  }
+}
+
+describe('write --raw: a stick that fails mid-write', () => {
+  it('its I/O error drops it with its own error; the other two are written and verified', async () => {
+    await withSticks([64 * MiB, 64 * MiB], async ([a, b]) => {
+      await withFailingStick('12m', 64 * MiB, async (failing) => {
+        const run = await cli(['write', '--raw', '--image', iso, '--target', a!.device, '--target', failing, '--target', b!.device, '--yes', '--json']);
+        const why = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+        expect(run.code, why).toBe(5);
+        const result = resultOf(eventsOf(run));
+        expect(result.ok).toBe(false);
+        expect(result.targets[0]).toMatchObject({ ok: true, verified: { bytes: isoBytes } });
+        expect(result.targets[2]).toMatchObject({ ok: true, verified: { bytes: isoBytes } });
+        expect(result.targets[1]!.ok, why).toBe(false);
+        expect(['DEVICE_GONE', 'WRITE_FAILED', 'TARGET_FULL']).toContain(result.targets[1]!.error!.code);
+        await expectHoldsImage(a!.file);
+        await expectHoldsImage(b!.file);
+      });
+    });
+  });
+
+  it('persistent mode: the failing stick is reported, the one after it is still written', async () => {
+    const good = path.join(scratch, 'after-failing.img');
+    await withFailingStick('24m', GiB, async (failing) => {
+      const run = await cli(['write', '--iso', iso, '--target', failing, '--target', good, '--size', '1G', '--overlay', '256M', '--no-checksum', '--yes', '--json']);
+      const why = `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+      expect(run.code, why).not.toBe(0);
+      const result = (eventsOf(run).at(-1) as Extract<WorkerEvent, { type: 'result' }>).value as { ok: boolean; targets: Array<{ target: string; ok: boolean; error?: { code: string } }> };
+      expect(result.ok).toBe(false);
+      expect(result.targets[0]).toMatchObject({ target: failing, ok: false });
+      expect(result.targets[1]).toMatchObject({ target: good, ok: true });
+    });
+    rmSync(good, { force: true });
   });
 });
 
