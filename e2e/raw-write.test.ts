@@ -311,6 +311,29 @@ describe('write --raw: a failing target', () => {
     });
   });
 
+  it('--dry-run: the image and the targets as checked, nothing written', async () => {
+    await withSticks([64 * MiB], async ([stick]) => {
+      const before = await sha256(stick!.file, 16 * MiB);
+      const newFile = path.join(scratch, 'new-stick.img');
+      const run = await cli(['write', '--raw', '--image', images.xz as string, '--target', stick!.device, '--target', newFile, '--dry-run', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        ok: true,
+        mode: 'raw',
+        image: { compression: 'xz', size: isoBytes },
+        targets: [
+          { path: stick!.device, kind: 'block', size: 64 * MiB, exists: true },
+          { path: newFile, kind: 'file', size: isoBytes, exists: false },
+        ],
+      });
+      const human = await cli(['write', '--raw', '--image', images.gzip as string, '--target', stick!.device, '--dry-run']);
+      expect(human.code).toBe(0);
+      expect(human.stdout).toMatch(/gzip; decompressed size known only at the end/);
+      expect(await sha256(stick!.file, 16 * MiB)).toBe(before);
+      expect(existsSync(newFile)).toBe(false);
+    });
+  });
+
   it('refusals: no --yes in a script, the same stick twice, a missing image', async () => {
     await withSticks([64 * MiB], async ([stick]) => {
       const before = await sha256(stick!.file, 16 * MiB);

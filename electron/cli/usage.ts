@@ -26,7 +26,7 @@ Verbs:
                            event lists every stick's outcome; exit status 0 only if all worked.
       Ctrl-C (SIGINT) or SIGTERM cancels at the next safe point (exit status 130).
   write --raw --image <file> --target <disk|image file> [--target …] [--size SIZE]
-        [--no-verify] [--unmount] [--yes] [--json]
+        [--no-verify] [--unmount] [--dry-run] [--yes] [--json]
                            Write any image byte for byte (hybrid ISO, .img, FreeBSD memstick),
                            also .gz .xz .zst .bz2 .zip, streamed without a temporary copy (the
                            compression is told by magic bytes). Several --target: one read of

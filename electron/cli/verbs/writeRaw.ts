@@ -1,5 +1,5 @@
 // stickwright write --raw --image FILE --target T [--target T2 …] [--size SIZE] [--no-verify]
-//                   [--unmount] [--yes] [--json]
+//                   [--unmount] [--dry-run] [--yes] [--json]
 //
 // Raw mode (engine/raw/writeRaw.ts): the image byte for byte — hybrid ISOs, .img, FreeBSD
 // memsticks — also .gz/.xz/.zst/.bz2/.zip, streamed (told by magic bytes). Several --target:
@@ -37,7 +37,8 @@ const PHASE_WORDS: Partial<Record<PhaseName, string>> = {
 };
 
 export async function runWriteRaw(args: readonly string[], streams: CliStreams): Promise<number> {
-  const printer = new RawPrinter(streams.out, streams.err, args.includes('--json'));
+  // --dry-run --json prints one document (main.ts prints a refusal as {ok:false,…}), as in persistent mode.
+  const printer = new RawPrinter(streams.out, streams.err, args.includes('--json') && !args.includes('--dry-run'));
   try {
     return await writeRawCli(args, streams, printer);
   } catch (error) {
@@ -48,7 +49,7 @@ export async function runWriteRaw(args: readonly string[], streams: CliStreams):
   }
 }
 
-async function writeRawCli(args: readonly string[], { err }: CliStreams, printer: RawPrinter): Promise<number> {
+async function writeRawCli(args: readonly string[], { out, err }: CliStreams, printer: RawPrinter): Promise<number> {
   const { values, positionals } = parseVerbArgs('write --raw', args, {
     raw: { type: 'boolean', default: false },
     image: { type: 'string' },
@@ -56,6 +57,7 @@ async function writeRawCli(args: readonly string[], { err }: CliStreams, printer
     size: { type: 'string' },
     yes: { type: 'boolean', default: false },
     unmount: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   });
@@ -67,6 +69,24 @@ async function writeRawCli(args: readonly string[], { err }: CliStreams, printer
     const parsed = parseSize(String(values.size));
     if (parsed === null) throw new StickwrightError('USAGE', `--size ${String(values.size)} is not a size (e.g. 512M, 4G)`);
     createSize = parsed;
+  }
+
+  if (values['dry-run']) {
+    const { image, targets: checked } = await checkRawWrite({ imagePath: String(values.image), targets, createSize, allowMounted: Boolean(values.unmount) });
+    const described = checked.map((t) => ({ path: t.path, kind: t.kind, size: t.size, exists: t.exists, unmount: t.mounted ?? [] }));
+    const { zip: _zip, ...imageFacts } = image;
+    if (values.json) {
+      out.write(`${JSON.stringify({ ok: true, mode: 'raw', image: imageFacts, targets: described }, null, 2)}\n`);
+    } else {
+      out.write(
+        `Would write ${image.path} (${image.compression === 'none' ? 'not compressed' : image.compression}${image.entry ? `, entry ${image.entry}` : ''}; ${image.size === null ? 'decompressed size known only at the end' : formatBytes(image.size)}) byte for byte to:\n`,
+      );
+      for (const t of described) {
+        out.write(`  ${t.path} (${t.kind === 'block' ? 'disk' : t.exists ? 'image file' : 'new image file'}, ${formatBytes(t.size)})${t.unmount.map((m) => `; would unmount ${m.source} from ${m.mountPoint} first`).join('')}\n`);
+      }
+      out.write('Nothing was written.\n');
+    }
+    return 0;
   }
 
   const abort = new AbortController();
