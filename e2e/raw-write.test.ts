@@ -345,7 +345,22 @@ describe('write --raw: a failing target', () => {
       const missing = await cli(['write', '--raw', '--image', path.join(scratch, 'nope.img'), '--target', stick!.device, '--yes', '--json']);
       expect(missing.code).toBe(3);
       expect(eventsOf(missing).at(-1)).toMatchObject({ type: 'error', error: { code: 'SOURCE_NOT_FOUND' } });
+      // A stick cloned onto itself.
+      const self = await cli(['write', '--raw', '--image', stick!.device, '--target', stick!.device, '--yes', '--json']);
+      expect(self.code).toBe(4);
+      expect(eventsOf(self).at(-1)).toMatchObject({ type: 'error', error: { code: 'TARGET_HOLDS_SOURCE' } });
       expect(await sha256(stick!.file, 16 * MiB)).toBe(before);
+    });
+  });
+
+  it('clones a stick: a block device as the image', async () => {
+    await withSticks([64 * MiB, 64 * MiB], async ([from, to]) => {
+      const seed = await cli(['write', '--raw', '--image', iso, '--target', from!.device, '--yes']);
+      expect(seed.code, seed.stderr).toBe(0);
+      const run = await cli(['write', '--raw', '--image', from!.device, '--target', to!.device, '--yes', '--json']);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(resultOf(eventsOf(run)).image).toMatchObject({ compression: 'none', bytes: 64 * MiB });
+      await expectHoldsImage(to!.file);
     });
   });
 });

@@ -6,13 +6,14 @@
 // bytes (imageFormat.ts). The decompressed size is known for plain images, zip entries and xz
 // (its index, `xz --robot --list`); for gzip, zstd and bzip2 it is known only at the end.
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { constants as zlibConstants, createGunzip, createInflateRaw, crc32 } from 'node:zlib';
 import { execa, type ResultPromise } from 'execa';
 import { StickwrightError } from '../../../shared/errors';
 import { runTool } from '../system/runTool';
+import { devNumber } from '../target/resolveTarget';
 import { chooseZipEntry, detectCompression, localHeaderLength, locateZipDirectory, MAGIC_BYTES, parseZipDirectory, ZIP_TAIL_BYTES, type ImageCompression, type ZipEntry } from './imageFormat';
 
 const READ_PIECE = 1024 * 1024;
@@ -45,7 +46,8 @@ export async function inspectImage(path: string, signal?: AbortSignal): Promise<
   if (!info.isFile() && !info.isBlockDevice()) throw new StickwrightError('SOURCE_NOT_A_FILE', path, { path });
   const handle = await open(path, 'r').catch((error: unknown) => Promise.reject(sourceError(error, path)));
   try {
-    const fileBytes = info.isFile() ? info.size : (await handle.stat()).size;
+    // A block device (cloning a stick, reading a disc) has its size in sysfs, not in stat.
+    const fileBytes = info.isFile() ? info.size : await blockDeviceBytes(devNumber(info.rdev));
     if (fileBytes === 0) throw new StickwrightError('SOURCE_CORRUPT', `${path} is empty`, { path });
     const head = Buffer.alloc(MAGIC_BYTES);
     await handle.read(head, 0, head.length, 0);
@@ -259,4 +261,9 @@ async function readZipEntry(handle: Awaited<ReturnType<typeof open>>, path: stri
   const dataOffset = localHeaderLength(header);
   if (dataOffset === null) throw new StickwrightError('SOURCE_CORRUPT', `${path}: the local header of ${entry.name} is damaged`, { path });
   return { ...entry, dataOffset };
+}
+
+async function blockDeviceBytes(device: string): Promise<number> {
+  const sectors = Number((await readFile(`/sys/dev/block/${device}/size`, 'utf8').catch(() => '0')).trim());
+  return Number.isSafeInteger(sectors) ? sectors * 512 : 0;
 }

@@ -16,13 +16,13 @@
 //            on a worker thread reading the same shared chunks (segmentHasher.ts)
 // A target too small for an image of unknown size (gzip, zstd, bzip2) fails TARGET_TOO_SMALL
 // when the stream passes its end; nothing is written past it.
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import type { PhaseName } from '../../../shared/contract/events';
 import { StickwrightError, toErrorPayload, type ErrorPayload } from '../../../shared/errors';
 import { formatBytes } from '../../../shared/units';
 import { DeviceFile } from '../disk/deviceFile';
 import { targetFailureMapper } from '../jobs/targetFailure';
-import { prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
+import { devNumber, prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
 import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
 import { readBack, type ReadBackResult } from '../verify/readBack';
 import type { LedgerEntry } from '../verify/writeLedger';
@@ -60,6 +60,9 @@ export interface CheckedRawWrite {
 export async function checkRawWrite(request: RawWriteRequest, signal?: AbortSignal): Promise<CheckedRawWrite> {
   if (!request.targets.length) throw new StickwrightError('USAGE', 'raw write needs at least one --target');
   const image = await inspectImage(request.imagePath, signal);
+  // A block device as the image (cloning a stick): it, and the disk it is a partition of, are
+  // never a target (resolveTarget compares files and the disks files lie on, not this).
+  const sourceDisks = await blockDeviceAndDisk(request.imagePath);
   const targets: ResolvedTarget[] = [];
   for (const path of request.targets) {
     const exists = await stat(path).then(
@@ -68,6 +71,9 @@ export async function checkRawWrite(request: RawWriteRequest, signal?: AbortSign
     );
     const createSize = request.createSize ?? (exists ? undefined : (image.size ?? undefined));
     const target = await resolveTarget({ path, createSize, sourcePath: request.imagePath, mode: 'check', allowMounted: request.allowMounted });
+    if (target.device !== null && sourceDisks.includes(target.device)) {
+      throw new StickwrightError('TARGET_HOLDS_SOURCE', `${target.path} is the device the image is read from`, { path: target.path });
+    }
     const twin = targets.find((t) => t.path === target.path || (t.device !== null && t.device === target.device));
     if (twin) throw new StickwrightError('OPTIONS_CONFLICT', `${path} names the same target as ${twin.path}`, { path: target.path });
     if (image.size !== null && image.size > target.size) {
@@ -399,4 +405,20 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
 /** Image files this run created, on failure: removed rather than left half written. */
 async function removeCreated(targets: readonly ResolvedTarget[]): Promise<void> {
   for (const t of targets) if (t.created) await unlink(t.path).catch(() => undefined);
+}
+
+/** major:minor of a block device and (for a partition) of its disk; [] for anything else. */
+async function blockDeviceAndDisk(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => null);
+  if (!info?.isBlockDevice()) return [];
+  const device = devNumber(info.rdev);
+  const disk = await readFile(`/sys/dev/block/${device}/../dev`, 'utf8').then(
+    (text) => text.trim(),
+    () => null,
+  );
+  const isPartition = await stat(`/sys/dev/block/${device}/partition`).then(
+    () => true,
+    () => false,
+  );
+  return isPartition && disk ? [device, disk] : [device];
 }
