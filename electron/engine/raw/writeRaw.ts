@@ -187,6 +187,8 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
     throw error;
   }
   const mappers = await Promise.all(prepared.map((t) => targetFailureMapper(t.path)));
+  /** Targets whose every byte (the first chunk last) is written: a cancel now leaves them whole. */
+  const complete = new Set<string>();
   const n = prepared.length;
   const fan = new FanOut<Chunk>(n, n === 1 ? 4 : 16);
   const image = checked.image;
@@ -344,6 +346,7 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
         const done = await source;
         if (cancelled()) throw new StickwrightError('CANCELLED', 'while writing');
         if (first) await device.write(first, 0);
+        complete.add(target.path);
         hooks.onPhase?.(target.path, 'flush');
         await device.flush();
         meter.set(written, 1, true);
@@ -378,9 +381,13 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
   await hasher.close();
   const thrown = outcomes.find((o): o is { error: unknown } => 'error' in o);
   if (cancelled()) {
-    throw new StickwrightError('CANCELLED', `${prepared.map((t) => t.path).join(', ')} ${n === 1 ? 'is' : 'are'} incomplete (the first 4 MiB zeroed: no partition table) and must be written again`, {
-      targetTouched: true,
-    });
+    const blank = prepared.filter((t) => !complete.has(t.path)).map((t) => t.path);
+    const whole = prepared.filter((t) => complete.has(t.path)).map((t) => t.path);
+    const said = [
+      blank.length ? `${blank.join(', ')} ${blank.length === 1 ? 'is' : 'are'} incomplete (the first 4 MiB zeroed: no partition table) and must be written again` : '',
+      whole.length ? `${whole.join(', ')} ${whole.length === 1 ? 'was' : 'were'} written in full but not verified` : '',
+    ];
+    throw new StickwrightError('CANCELLED', said.filter(Boolean).join('; '), { targetTouched: true });
   }
   if ('error' in sourceResult) {
     const error = sourceResult.error;
