@@ -23,7 +23,7 @@ import { formatBytes } from '../../../shared/units';
 import { DeviceFile } from '../disk/deviceFile';
 import { targetFailureMapper } from '../jobs/targetFailure';
 import { devNumber, prepareTarget, resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
-import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
+import { checkOpenedTarget, checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
 import { readBack, type ReadBackResult } from '../verify/readBack';
 import type { LedgerEntry } from '../verify/writeLedger';
 import type { ProgressSnapshot } from '../write/progressMeter';
@@ -176,10 +176,14 @@ export async function writeRaw(checked: CheckedRawWrite, options: RawWriteOption
   const prepared: ResolvedTarget[] = [];
   const devices: DeviceFile[] = [];
   try {
-    for (const target of checked.targets) {
+    for (const [i, target] of checked.targets.entries()) {
       const ready = await prepareTarget(target);
       prepared.push(ready);
-      devices.push(await DeviceFile.open(ready.path, { block: ready.kind === 'block', size: ready.size }));
+      const device = await DeviceFile.open(ready.path, { block: ready.kind === 'block', size: ready.size });
+      devices.push(device);
+      // What was opened is what was checked (not whatever the path names by now).
+      const identity = options.identities?.[i];
+      if (identity) checkOpenedTarget(await device.stat(), identity);
     }
   } catch (error) {
     await Promise.all(devices.map((d) => d.close()));

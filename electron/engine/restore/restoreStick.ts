@@ -19,7 +19,7 @@ import { withLoop } from '../disk/loopDevice';
 import { encodeMbr } from '../disk/mbr';
 import { runTool } from '../system/runTool';
 import { resolveTarget, type ResolvedTarget } from '../target/resolveTarget';
-import { checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
+import { checkOpenedTarget, checkTargetIdentity, type TargetIdentity } from '../target/targetIdentity';
 
 export type RestoreFs = 'fat32' | 'exfat';
 
@@ -39,10 +39,10 @@ const LABEL_MAX: Readonly<Record<RestoreFs, number>> = { fat32: 11, exfat: 15 };
 
 export interface RestoreRequest {
   readonly target: string;
-  /** Default: FAT32 up to 32 GiB, exFAT above. */
-  readonly fs?: RestoreFs;
-  /** Default: STICK. */
-  readonly label?: string;
+  /** Default (absent or null): FAT32 up to 32 GiB, exFAT above. */
+  readonly fs?: RestoreFs | null;
+  /** Default (absent or null): STICK. */
+  readonly label?: string | null;
 }
 
 export interface CheckedRestore {
@@ -116,6 +116,8 @@ export async function restoreStick(checked: CheckedRestore, options: RestoreOpti
   if (options.identity) checkTargetIdentity(options.identity);
   const device = await DeviceFile.open(target.path, { block: target.kind === 'block', size: target.size });
   try {
+    // What was opened is what was checked (not whatever the path names by now).
+    if (options.identity) checkOpenedTarget(await device.stat(), options.identity);
     step('partition');
     touched = true;
     const zeros = Buffer.alloc(Math.min(WIPE, target.size));
