@@ -56,6 +56,12 @@ describe('checkRootImage: the live root image before anything is written', () =>
   it('leaves other formats and older squashfs versions to the planner', async () => {
     const erofs = squashfs(8192, (sb) => sb.write('\0\0\0\0', 0, 'latin1'));
     expect(await codeOf(checkRootImage('/LiveOS/rootfs.img', erofs))).toBeNull();
+    // kiwi: an EROFS root in a file still named squashfs.img (the liveos-kiwi fixture).
+    const kiwi = squashfs(8192, (sb) => {
+      sb.write('\0\0\0\0', 0, 'latin1');
+      sb.writeUInt32LE(0xe0f5e1e2, 1024);
+    });
+    expect(await codeOf(checkRootImage('/LiveOS/squashfs.img', kiwi))).toBeNull();
     const v3 = squashfs(8192, (sb) => sb.writeUInt16LE(3, 28));
     expect(await codeOf(checkRootImage('/LiveOS/squashfs.img', v3))).toBeNull();
   });

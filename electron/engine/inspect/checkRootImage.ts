@@ -9,6 +9,7 @@ import { StickwrightError } from '../../../shared/errors';
 import type { ByteSource } from '../io/byteSource';
 import { FilesystemError } from '../fs/filesystemError';
 import { isSquashfs, parseSquashfsSuperblock, SUPERBLOCK_SIZE } from '../fs/squashfs/superblock';
+import { EROFS_SUPER_OFFSET, isErofs } from '../fs/erofs/erofsImage';
 
 /** A root image whose name says it is squashfs (dracut's squashfs.img, live-build's .squashfs). */
 const SQUASHFS_NAME = /squashfs/i;
@@ -18,6 +19,8 @@ export async function checkRootImage(imagePath: string, source: ByteSource): Pro
     new StickwrightError('SOURCE_CORRUPT', `the live root image ${imagePath} ${why}`, { path: imagePath, size: source.size, ...data });
   const head = source.size >= SUPERBLOCK_SIZE ? await source.read(0, SUPERBLOCK_SIZE) : Buffer.alloc(0);
   const named = SQUASHFS_NAME.test(imagePath.split('/').pop() ?? '');
+  // kiwi puts an EROFS root in a file still called squashfs.img (dracut mounts it by its magic).
+  if (!isSquashfs(head) && source.size >= EROFS_SUPER_OFFSET + 4 && isErofs(await source.read(EROFS_SUPER_OFFSET, 4), 0)) return;
   if (!isSquashfs(head)) {
     if (named) throw corrupt(source.size < SUPERBLOCK_SIZE ? `is only ${source.size} bytes long` : 'has no squashfs superblock (no hsqs magic at its start)');
     return; // EROFS, ext4 or something else: not ours to judge here
