@@ -101,8 +101,8 @@ export const ERROR_CATALOG = {
   },
   TARGET_TOO_SMALL: {
     exitCode: EXIT.TARGET,
-    summary: 'The target is too small for the live image with this persistence.',
-    hint: 'Choose a larger stick, or a smaller overlay or home.',
+    summary: 'The target is too small for what is to be written on it.',
+    hint: 'Choose a larger stick; for a live image with persistence, a smaller overlay or home also helps.',
   },
   TARGET_NOT_FOUND: {
     exitCode: EXIT.TARGET,
