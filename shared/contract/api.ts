@@ -7,6 +7,7 @@ import { JobId, WriteRequest } from './writeRequest';
 import { UsageReport } from '../usage/usageReport';
 import { LiveDir } from './liveDir';
 import { AddImageRequest, ImageChangeResult, RemoveImageRequest, StickImageList } from './multiImage';
+import { RawWriteRequest, RestoreRequest } from './rawRequest';
 import type { Result } from './result';
 
 /** Paths come from a file picker or a drop; bound them so a hostile page cannot send megabytes. */
@@ -21,6 +22,8 @@ export const AppInfo = z.object({
     write: z.boolean(),
     usage: z.boolean(),
     multiImage: z.boolean(),
+    rawWrite: z.boolean(),
+    restore: z.boolean(),
   }),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
@@ -50,6 +53,10 @@ export const apiContract = {
   startAddImage: { args: z.tuple([AddImageRequest]), result: z.object({ jobId: JobId }) },
   /** Remove a live image (with its overlay and home) from a stick with several; the stick afterwards. */
   removeImage: { args: z.tuple([RemoveImageRequest]), result: ImageChangeResult },
+  /** Start writing an image byte for byte (raw mode, read back after); events through onJobEvent. */
+  startRawWrite: { args: z.tuple([RawWriteRequest]), result: z.object({ jobId: JobId }) },
+  /** Start turning a stick back into a plain FAT32/exFAT drive; events through onJobEvent. */
+  startRestore: { args: z.tuple([RestoreRequest]), result: z.object({ jobId: JobId }) },
   /** Flush and power off a written drive so it can be unplugged; says what it did. */
   ejectDrive: { args: z.tuple([DevicePath]), result: z.object({ ejected: z.boolean(), message: z.string() }) },
 } as const;

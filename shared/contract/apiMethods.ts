@@ -1,6 +1,6 @@
 // The method names alone, without schemas, so the preload bundle stays tiny (no zod in it).
 // api.test.ts checks this list against apiContract's keys.
-export const API_METHOD_NAMES = ['appInfo', 'inspectIso', 'chooseIso', 'listDrives', 'startWrite', 'cancelJob', 'ejectDrive', 'readUsage', 'resetOverlay', 'growOverlay', 'listStickImages', 'startAddImage', 'removeImage'] as const;
+export const API_METHOD_NAMES = ['appInfo', 'inspectIso', 'chooseIso', 'listDrives', 'startWrite', 'cancelJob', 'ejectDrive', 'readUsage', 'resetOverlay', 'growOverlay', 'listStickImages', 'startAddImage', 'removeImage', 'startRawWrite', 'startRestore'] as const;
 export type ApiMethodName = (typeof API_METHOD_NAMES)[number];
 
 export const CHANNEL_PREFIX = 'stickwright:';

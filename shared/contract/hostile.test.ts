@@ -28,6 +28,8 @@ const VALID_JOBS: Readonly<Record<Job['kind'], Record<string, unknown>>> = {
   'list-images': { ...base, kind: 'list-images', stick: '/dev/sdb' },
   'add-image': { ...base, kind: 'add-image', isoPath: '/isos/two.iso', stick: '/dev/sdb', expectedSize: 16 * GiB, overlaySize: GiB, homeSize: 0, name: 'Two' },
   'remove-image': { ...base, kind: 'remove-image', stick: '/dev/sdb', expectedSize: 16 * GiB, dir: 'ab12', liveUuid: null },
+  'write-raw': { ...base, kind: 'write-raw', imagePath: '/images/freebsd.img.xz', target: '/dev/sdb', expectedSize: 16 * GiB, verify: true },
+  restore: { ...base, kind: 'restore', target: '/dev/sdb', expectedSize: 16 * GiB, fs: 'fat32', label: 'STICK' },
 };
 
 /** Numbers no size may be: negative, fractional, not finite, beyond 2^53, and things that are not numbers. */
@@ -53,6 +55,8 @@ const SIZE_KEYS: ReadonlyArray<readonly [Job['kind'], string]> = [
   ['add-image', 'overlaySize'],
   ['add-image', 'homeSize'],
   ['remove-image', 'expectedSize'],
+  ['write-raw', 'expectedSize'],
+  ['restore', 'expectedSize'],
 ];
 
 const DIR_KINDS = ['reset-overlay', 'grow-overlay', 'remove-image'] as const;
@@ -124,6 +128,21 @@ describe('the worker\'s Job schema refuses hostile jobs (T23)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('a restore label is letters, digits, "-", "_" and inner spaces, at most 15; the fs is fat32 or exfat', () => {
+    fc.assert(
+      fc.property(hostileString, (label) => {
+        const accepted = Job.safeParse({ ...VALID_JOBS.restore, label }).success;
+        if (accepted) expect(label).toMatch(/^[A-Za-z0-9_-]([A-Za-z0-9 _-]{0,13}[A-Za-z0-9_-])?$/);
+      }),
+      { numRuns: 500 },
+    );
+    expect(Job.safeParse({ ...VALID_JOBS.restore, label: 'MY STICK' }).success).toBe(true);
+    expect(Job.safeParse({ ...VALID_JOBS.restore, label: ' STICK' }).success).toBe(false);
+    expect(Job.safeParse({ ...VALID_JOBS.restore, fs: 'ntfs' }).success).toBe(false);
+    expect(Job.safeParse({ ...VALID_JOBS['write-raw'], imagePath: '/x\0.img' }).success).toBe(false);
+    expect(Job.safeParse({ ...VALID_JOBS['write-raw'], imagePath: '/x\n.img' }).success).toBe(false);
   });
 
   it('whatever JSON arrives, parsing never throws and only the known kinds pass', () => {

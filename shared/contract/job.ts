@@ -97,7 +97,37 @@ export const RemoveImageJob = z.strictObject({
   liveUuid: z.string().max(64).nullable(),
 });
 
-export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob, ResetOverlayJob, GrowOverlayJob, ListImagesJob, AddImageJob, RemoveImageJob]);
+/** Raw mode: any image byte for byte onto one target, read back after (engine/raw/writeRaw.ts). */
+export const WriteRawJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('write-raw'),
+  imagePath: FilePath,
+  target: FilePath,
+  /** Refuse a target whose size differs from what the user chose (a swapped stick). */
+  expectedSize: z.number().int().positive().max(2 ** 53 - 1),
+  verify: z.boolean(),
+  /** The user agreed to have the target's mounted filesystems unmounted (never implied). */
+  unmount: z.boolean().optional(),
+});
+
+export const RestoreFs = z.enum(['fat32', 'exfat']);
+export type RestoreFs = z.infer<typeof RestoreFs>;
+/** Letters, digits, "-", "_" and inner spaces; the engine checks the per-filesystem length again. */
+export const RestoreLabel = z.string().min(1).max(15).regex(/^[A-Za-z0-9_-](?:[A-Za-z0-9 _-]*[A-Za-z0-9_-])?$/);
+
+/** A stick back to a plain drive: one FAT32 or exFAT partition (engine/restore/restoreStick.ts). */
+export const RestoreJob = z.strictObject({
+  v: z.literal(JOB_PROTOCOL_VERSION),
+  id: JobId,
+  kind: z.literal('restore'),
+  target: FilePath,
+  expectedSize: z.number().int().positive().max(2 ** 53 - 1),
+  fs: RestoreFs,
+  label: RestoreLabel,
+});
+
+export const Job = z.discriminatedUnion('kind', [InspectJob, WriteJob, UsageJob, ResetOverlayJob, GrowOverlayJob, ListImagesJob, AddImageJob, RemoveImageJob, WriteRawJob, RestoreJob]);
 export type Job = z.infer<typeof Job>;
 
 /** Messages the parent may send after the job, on the same stdin. */

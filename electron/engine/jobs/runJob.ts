@@ -12,6 +12,7 @@ import type { WriteHooks } from '../write/writeStick';
 import { asCancelled } from './asCancelled';
 import { runWriteJob } from './writeJob';
 import { addImageJob, listImagesJob, removeImageJob } from './imageJobs';
+import { restoreJob, writeRawJob } from './rawJobs';
 import type { ProgressSnapshot } from '../write/progressMeter';
 
 export type EventSink = (event: WorkerEvent) => void;
@@ -78,9 +79,21 @@ export async function runJob(job: Job, emit: EventSink, signal: AbortSignal): Pr
         send({ type: 'result', value: await removeImageJob(job) });
         return 0;
       }
+      case 'write-raw': {
+        // Raw mode's meter limits its own events, as the write's does.
+        enter('preflight');
+        const result = await writeRawJob(job, { onPhase: announce, onProgress: progress, onLog: (message) => send({ type: 'log', level: 'info', message }) }, signal);
+        send({ type: 'result', value: result });
+        return 0;
+      }
+      case 'restore': {
+        enter('preflight');
+        send({ type: 'result', value: await restoreJob(job, { onPhase: announce }, signal) });
+        return 0;
+      }
     }
   } catch (caught) {
-    const error = signal.aborted && job.kind === 'write' ? asCancelled(caught, job.target, phase) : caught;
+    const error = signal.aborted && (job.kind === 'write' || job.kind === 'write-raw' || job.kind === 'restore') ? asCancelled(caught, job.target, phase) : caught;
     const payload = toErrorPayload(error);
     send({ type: 'error', phase, error: payload });
     return ERROR_CATALOG[payload.code].exitCode;

@@ -290,3 +290,56 @@ describe('development drives', () => {
     expect(developmentDrivesFromEnv({}, false)).toEqual([]);
   });
 });
+
+describe('raw mode and restore', () => {
+  const raw = { imagePath: '/images/freebsd.img.xz', device: '/dev/sdb', expectedSize: 16 * GiB };
+  const restore = { device: '/dev/sdb', expectedSize: 16 * GiB, fs: 'fat32', label: 'STICK' };
+
+  it('startRawWrite and startRestore build the worker jobs for a listed drive (verify on by default; unmount only when agreed)', async () => {
+    const { handlers, started } = setup();
+    const first = await callApi(handlers, 'startRawWrite', trusted, [raw]);
+    expect(first.ok).toBe(true);
+    expect(started[0]).toEqual({ v: 1, id: first.ok ? first.value.jobId : '', kind: 'write-raw', imagePath: '/images/freebsd.img.xz', target: '/dev/sdb', expectedSize: 16 * GiB, verify: true });
+    const other = setup();
+    const second = await callApi(other.handlers, 'startRestore', trusted, [restore]);
+    expect(second.ok).toBe(true);
+    expect(other.started[0]).toEqual({ v: 1, id: second.ok ? second.value.jobId : '', kind: 'restore', target: '/dev/sdb', expectedSize: 16 * GiB, fs: 'fat32', label: 'STICK' });
+    const consenting = setup();
+    await callApi(consenting.handlers, 'startRawWrite', trusted, [{ ...raw, unmount: true }]);
+    expect(consenting.started[0]).toMatchObject({ unmount: true });
+  });
+
+  it('refuse a drive main did not list, a swapped stick, and a bad label, fs or path', async () => {
+    const { handlers, started } = setup();
+    for (const method of ['startRawWrite', 'startRestore'] as const) {
+      const base = method === 'startRawWrite' ? raw : restore;
+      expect(await callApi(handlers, method, trusted, [{ ...base, device: '/dev/sdc' }])).toMatchObject({ ok: false, error: { code: 'TARGET_NOT_FOUND' } });
+      expect(await callApi(handlers, method, trusted, [{ ...base, expectedSize: 8 * GiB }])).toMatchObject({ ok: false, error: { code: 'TARGET_CHANGED' } });
+    }
+    expect(await callApi(handlers, 'startRestore', trusted, [{ ...restore, label: '$(reboot)' }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await callApi(handlers, 'startRestore', trusted, [{ ...restore, fs: 'ntfs' }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(await callApi(handlers, 'startRawWrite', trusted, [{ ...raw, imagePath: '/x\nimg' }])).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(started).toEqual([]);
+  });
+
+  it('one changing job per drive: a raw write or restore keeps the drive busy for writes, adds and each other; cancel reaches it', async () => {
+    const { handlers, started, cancels, finish } = setup();
+    const first = await handlers.startRawWrite({ ...raw, verify: true });
+    expect(await callApi(handlers, 'startRestore', trusted, [restore])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY', detail: '/dev/sdb is still being written' } });
+    expect(await callApi(handlers, 'startWrite', trusted, [request])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY' } });
+    expect(await handlers.cancelJob(first.jobId)).toBe(true);
+    expect(cancels).toEqual([first.jobId]);
+    finish(130);
+    await new Promise((r) => setTimeout(r, 0));
+    const second = await handlers.startRestore({ ...restore, fs: 'exfat', label: 'Data' });
+    expect(await callApi(handlers, 'startRawWrite', trusted, [raw])).toMatchObject({ ok: false, error: { code: 'TARGET_BUSY', detail: '/dev/sdb is still being restored' } });
+    expect(started.map((j) => j.id)).toEqual([first.jobId, second.jobId]);
+  });
+
+  it('are refused where the platform cannot do them yet', async () => {
+    const { handlers, started } = setup({ platform: 'darwin' });
+    expect(await callApi(handlers, 'startRawWrite', trusted, [raw])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
+    expect(await callApi(handlers, 'startRestore', trusted, [restore])).toMatchObject({ ok: false, error: { code: 'PLATFORM_NOT_SUPPORTED' } });
+    expect(started).toEqual([]);
+  });
+});

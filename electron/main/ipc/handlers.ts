@@ -7,6 +7,7 @@ import type { Drive, ListDrivesOptions } from '../../../shared/contract/drive';
 import type { WorkerEvent } from '../../../shared/contract/events';
 import { JOB_PROTOCOL_VERSION, type Job } from '../../../shared/contract/job';
 import type { WriteRequest } from '../../../shared/contract/writeRequest';
+import type { RawWriteRequest, RestoreRequest } from '../../../shared/contract/rawRequest';
 import { ImageChangeResult, StickImageList, type AddImageRequest, type RemoveImageRequest } from '../../../shared/contract/multiImage';
 import { StickwrightError } from '../../../shared/errors';
 import { inspectIso } from '../../engine/inspect/inspectIso';
@@ -42,9 +43,15 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
   };
 
   /** Refuses what this OS build cannot do yet (the UI hides it; a page could still ask). */
-  const requireCapability = (what: 'write' | 'usage' | 'multiImage') => {
+  const requireCapability = (what: 'write' | 'usage' | 'multiImage' | 'rawWrite' | 'restore') => {
     if (!platformCapabilities(deps.platform)[what]) {
-      const words = { write: 'writing sticks', usage: 'reading and maintaining sticks', multiImage: 'several images on one stick' }[what];
+      const words = {
+        write: 'writing sticks',
+        usage: 'reading and maintaining sticks',
+        multiImage: 'several images on one stick',
+        rawWrite: 'writing an image byte for byte',
+        restore: 'restoring a stick to a plain drive',
+      }[what];
       throw new StickwrightError('PLATFORM_NOT_SUPPORTED', `${words} is not available on ${deps.platform} yet`);
     }
   };
@@ -171,6 +178,31 @@ export function createHandlers(deps: HandlerDeps): ApiHandlers {
       const drive = await findChosenDrive(request.device, request.expectedSize);
       const job: Job = { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'remove-image', stick: drive.device, expectedSize: request.expectedSize, dir: request.dir, liveUuid: request.liveUuid };
       return ImageChangeResult.parse(await jobResult(track(drive.device, 'having an image removed'), job));
+    },
+
+    startRawWrite: async (request: RawWriteRequest) => {
+      requireCapability('rawWrite');
+      const drive = await findChosenDrive(request.device, request.expectedSize);
+      const job: Job = {
+        v: JOB_PROTOCOL_VERSION,
+        id: randomUUID(),
+        kind: 'write-raw',
+        imagePath: request.imagePath,
+        target: drive.device,
+        expectedSize: request.expectedSize,
+        verify: request.verify,
+        ...(request.unmount === true ? { unmount: true } : {}),
+      };
+      track(drive.device, 'being written').start(job, deps.sendJobEvent);
+      return { jobId: job.id };
+    },
+
+    startRestore: async (request: RestoreRequest) => {
+      requireCapability('restore');
+      const drive = await findChosenDrive(request.device, request.expectedSize);
+      const job: Job = { v: JOB_PROTOCOL_VERSION, id: randomUUID(), kind: 'restore', target: drive.device, expectedSize: request.expectedSize, fs: request.fs, label: request.label };
+      track(drive.device, 'being restored').start(job, deps.sendJobEvent);
+      return { jobId: job.id };
     },
 
     ejectDrive: async (device: string) => {

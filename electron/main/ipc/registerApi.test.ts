@@ -13,7 +13,7 @@ function fakeHandlers() {
     appInfo: vi.fn(async () => ({
       version: '1.0.0',
       platform: 'linux' as const,
-      capabilities: { inspect: true, write: false, usage: false, multiImage: false },
+      capabilities: { inspect: true, write: false, usage: false, multiImage: false, rawWrite: false, restore: false },
     })),
     inspectIso: vi.fn(async (p: string): Promise<IsoReport> => {
       throw new StickwrightError('SOURCE_NOT_FOUND', p);
@@ -36,6 +36,8 @@ function fakeHandlers() {
       throw new StickwrightError('STICK_NOT_FOUND', 'x');
     }),
     startAddImage: vi.fn(async () => ({ jobId: 'j2' })),
+    startRawWrite: vi.fn(async () => ({ jobId: 'j3' })),
+    startRestore: vi.fn(async () => ({ jobId: 'j4' })),
     removeImage: vi.fn(async () => {
       throw new StickwrightError('STICK_NOT_FOUND', 'x');
     }),
