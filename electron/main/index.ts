@@ -59,9 +59,14 @@ void app.whenReady().then(async () => {
       platform: process.platform,
       pickIsoFile: async () => {
         const result = await dialog.showOpenDialog({
-          title: 'Choose a live ISO image',
+          title: 'Choose a live ISO or disk image',
           properties: ['openFile'],
-          filters: [{ name: 'ISO images', extensions: ['iso'] }, { name: 'All files', extensions: ['*'] }],
+          // Disk images are written as is (raw mode); the dialog matches the last extension only.
+          filters: [
+            { name: 'ISO and disk images', extensions: ['iso', 'img', 'raw', 'xz', 'gz', 'zst', 'bz2', 'zip'] },
+            { name: 'ISO images', extensions: ['iso'] },
+            { name: 'All files', extensions: ['*'] },
+          ],
         });
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },

@@ -12,11 +12,14 @@ import { StickHealthView } from '../health/StickHealthView';
 import { HealthNavButton } from '../health/HealthNav';
 import { MultiImageView } from '../multi/MultiImageView';
 import { MultiNavButton } from '../multi/MultiNav';
+import { RestoreView } from '../restore/RestoreView';
+import { RestoreNavButton } from '../restore/RestoreNav';
 
 export function App() {
   const loadAppInfo = useAppStore((s) => s.loadAppInfo);
   const handleJobEvent = useAppStore((s) => s.handleJobEvent);
   const handleAddEvent = useAppStore((s) => s.handleAddEvent);
+  const handleRestoreEvent = useAppStore((s) => s.handleRestoreEvent);
   const step = useAppStore((s) => s.step);
   const view = useAppStore((s) => s.view);
   useEffect(() => {
@@ -28,8 +31,9 @@ export function App() {
       bridge().onJobEvent((event) => {
         handleJobEvent(event);
         handleAddEvent(event);
+        handleRestoreEvent(event);
       }),
-    [handleJobEvent, handleAddEvent],
+    [handleJobEvent, handleAddEvent, handleRestoreEvent],
   );
 
   return (
@@ -46,6 +50,7 @@ export function App() {
         {view === 'wizard' && <Stepper />}
         <MultiNavButton />
         <HealthNavButton />
+        <RestoreNavButton />
       </header>
       <main className="app-main" hidden={view !== 'wizard'}>
         {step === 'image' && <ImageStep />}
@@ -63,6 +68,11 @@ export function App() {
       {view === 'multi' && (
         <main className="app-main">
           <MultiImageView />
+        </main>
+      )}
+      {view === 'restore' && (
+        <main className="app-main">
+          <RestoreView />
         </main>
       )}
     </div>

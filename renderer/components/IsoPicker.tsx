@@ -54,7 +54,7 @@ export function IsoPicker(props: {
           ) : (
             <>
               <p className="drop-title">Drop a live ISO here</p>
-              <p className="muted">Fedora-style live images get persistence: your changes and files survive a reboot.</p>
+              <p className="muted">Fedora-style live images get persistence: your changes and files survive a reboot. Other images (.img, .img.xz, .zip…) are written as is.</p>
             </>
           )}
         </div>

@@ -1,17 +1,21 @@
 import { useAppStore } from '../store';
 import { STEPS, STEP_TITLES, type StepId } from '../store/wizardSlice';
+import { useWriteMode } from '../store/selectors';
 
-/** Where you are: the six steps, the current one marked; earlier steps can be revisited until a write starts. */
+/** Where you are: the six steps (five in raw mode), the current one marked; earlier steps can be revisited until a write starts. */
 export function Stepper() {
   const step = useAppStore((s) => s.step);
   const goTo = useAppStore((s) => s.goTo);
   const writeStatus = useAppStore((s) => s.writeStatus);
-  const current = STEPS.indexOf(step);
+  // Raw mode has no persistence to choose: that step is not there.
+  const { mode } = useWriteMode();
+  const steps: readonly StepId[] = mode === 'raw' ? STEPS.filter((id) => id !== 'persistence') : STEPS;
+  const current = steps.indexOf(step);
   const locked = step === 'write' || step === 'done' || writeStatus === 'starting' || writeStatus === 'running';
   return (
     <nav aria-label="Progress through the steps" className="stepper">
       <ol>
-        {STEPS.map((id: StepId, index) => {
+        {steps.map((id: StepId, index) => {
           const state = index < current ? 'past' : index === current ? 'current' : 'future';
           const label = (
             <>

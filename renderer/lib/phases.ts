@@ -37,3 +37,12 @@ export function expectedPhases(fs: 'ext4' | 'f2fs' | 'vfat'): PhaseName[] {
   const fill: PhaseName[] = fs === 'ext4' ? ['format', 'copy'] : fs === 'f2fs' ? ['copy', 'format'] : ['copy'];
   return ['preflight', 'partition', ...fill, 'boot', 'flush', 'verify'];
 }
+
+/** Raw mode's phases (engine/raw/writeRaw.ts), in order, and their words. */
+export const RAW_PHASES: readonly PhaseName[] = ['preflight', 'partition', 'copy', 'flush', 'verify'];
+export const RAW_PHASE_WORDS: Readonly<Record<PhaseName, string>> = {
+  ...PHASE_WORDS,
+  partition: 'Clearing old partition tables',
+  copy: 'Writing the image byte for byte',
+  verify: 'Reading back and comparing',
+};

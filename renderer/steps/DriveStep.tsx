@@ -5,6 +5,8 @@ import { DriveOption } from '../components/DriveOption';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { ShowAllDrivesDialog } from '../components/ShowAllDrivesDialog';
 import { StepFrame } from '../components/StepFrame';
+import { useWriteMode } from '../store/selectors';
+import { rawTooSmallReason } from '../lib/writeMode';
 
 /** How often the list is refreshed while this step is shown: a stick plugged in appears within ~1–2 s,
  *  with room for a slow lsblk on a busy machine. */
@@ -15,6 +17,7 @@ export function DriveStep() {
   const { drives, drivesLoaded, drivesError, showAll, selectedDrive, refreshDrives, setShowAll, selectDrive, report, choices, sizedFor, fitSizes, goTo } =
     useAppStore();
   const [confirming, setConfirming] = useState(false);
+  const { mode } = useWriteMode();
 
   useEffect(() => {
     void refreshDrives();
@@ -23,8 +26,9 @@ export function DriveStep() {
   }, [refreshDrives]);
 
   const reasons = useMemo(
-    () => new Map(drives.map((d) => [d.device, report ? tooSmallReason(report, d, choices.fs) : null])),
-    [drives, report, choices.fs],
+    // Raw mode needs room for the image's bytes only (a compressed image's size is known to the worker).
+    () => new Map(drives.map((d) => [d.device, mode === 'raw' ? rawTooSmallReason(report, d) : report ? tooSmallReason(report, d, choices.fs) : null])),
+    [drives, report, choices.fs, mode],
   );
 
   // A drive chosen for an earlier image may be too small for this one.
@@ -40,6 +44,10 @@ export function DriveStep() {
         label: 'Next',
         disabled: !usable,
         onClick: () => {
+          if (mode === 'raw') {
+            goTo('review');
+            return;
+          }
           // A newly chosen drive (or image) gets sizes that fit it; coming back keeps what was set.
           const key = selectedDrive && report ? `${report.path}:${selectedDrive.device}:${selectedDrive.size}` : null;
           if (key && report && selectedDrive && key !== sizedFor) fitSizes(key, defaultSizes(report, selectedDrive.size, choices));

@@ -6,26 +6,30 @@ import { formatBytes, formatDriveSize, imageName } from '../lib/format';
 import { PlanSummary } from '../components/PlanSummary';
 import { PlanProblems } from '../components/PlanProblems';
 import { StepFrame } from '../components/StepFrame';
+import { useWriteMode } from '../store/selectors';
 
 /** Step 4: exactly what will be erased and what will be made; nothing happens without the checkbox. */
 export function ReviewStep() {
   const { selectedDrive: drive, isoPath, report, goTo, startWrite } = useAppStore();
   const result = useCurrentPlan();
+  const { mode } = useWriteMode();
+  const raw = mode === 'raw';
   const [confirmed, setConfirmed] = useState(false);
   // Unmounting is its own consent, as the CLI's --unmount is not implied by --yes.
   const [unmountAgreed, setUnmountAgreed] = useState(false);
-  if (!drive || !result) return null;
+  if (!drive || (!result && !raw)) return null;
   const device = cleanForDisplay(drive.device);
   const mounted = drive.mountpoints.map(cleanForDisplay);
-  const ready = confirmed && result.ok && (mounted.length === 0 || unmountAgreed);
+  const ready = confirmed && (raw || result?.ok === true) && (mounted.length === 0 || unmountAgreed);
+  const name = imageName(isoPath, report?.volume.label);
 
   return (
     <StepFrame
       id="review-step"
       title="Review"
       lead="Check what will be erased and what will be made. This is the last step before the stick is written."
-      back={{ label: 'Back', onClick: () => goTo('persistence') }}
-      next={{ label: `Erase and write`, tone: 'danger', onClick: () => void startWrite({ unmount: mounted.length > 0 && unmountAgreed }), disabled: !ready }}
+      back={{ label: 'Back', onClick: () => goTo(raw ? 'drive' : 'persistence') }}
+      next={{ label: `Erase and write`, tone: 'danger', onClick: () => void startWrite({ unmount: mounted.length > 0 && unmountAgreed, mode: raw ? 'raw' : 'persistent' }), disabled: !ready }}
       status={!confirmed ? 'Confirm the erase to write' : mounted.length > 0 && !unmountAgreed ? 'Agree to unmount the mounted filesystems first' : undefined}
     >
       <div className="review">
@@ -54,14 +58,28 @@ export function ReviewStep() {
             </dd>
           </dl>
         </section>
-        <section className="review-card create" aria-labelledby="create-title">
-          <h3 id="create-title">Will be created</h3>
-          {result.ok ? (
-            <PlanSummary plan={result.plan} label="Will be created" image={imageName(isoPath, report?.volume.label)} />
-          ) : (
-            <PlanProblems problems={result.problems} />
-          )}
-        </section>
+        {raw ? (
+          <section className="review-card create" aria-labelledby="create-title">
+            <h3 id="create-title">Will be written as is</h3>
+            <dl className="facts" aria-label="Will be written as is">
+              <dt>Image</dt>
+              <dd className="mono">{cleanForDisplay(name ?? '')}</dd>
+              <dt>Size</dt>
+              <dd>{report ? formatBytes(report.fileSize) : 'Known once it is decompressed'}</dd>
+              <dt>How</dt>
+              <dd>Copied byte for byte onto the start of {device}, then every byte read back from the stick and compared.</dd>
+              <dt>Persistence</dt>
+              <dd>None: the stick starts the same way every time, like the image itself.</dd>
+            </dl>
+          </section>
+        ) : (
+          result && (
+            <section className="review-card create" aria-labelledby="create-title">
+              <h3 id="create-title">Will be created</h3>
+              {result.ok ? <PlanSummary plan={result.plan} label="Will be created" image={name} /> : <PlanProblems problems={result.problems} />}
+            </section>
+          )
+        )}
       </div>
       <label className="check confirm">
         <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />

@@ -1,5 +1,5 @@
 import { useAppStore } from '../store';
-import { PHASE_WORDS, stickState } from '../lib/phases';
+import { PHASE_WORDS, RAW_PHASES, RAW_PHASE_WORDS, stickState } from '../lib/phases';
 import { cleanForDisplay } from '../lib/planning';
 import { formatBytes, formatDuration, formatSpeed } from '../lib/format';
 import { ProgressBar } from '../components/ProgressBar';
@@ -39,7 +39,9 @@ export function WriteStep() {
   }
 
   const flushing = phase === 'flush';
-  const words = cancelRequested ? 'Stopping at a safe point…' : phase ? PHASE_WORDS[phase] : 'Starting the writer…';
+  const raw = written?.mode === 'raw';
+  const phaseWords = raw ? RAW_PHASE_WORDS : PHASE_WORDS;
+  const words = cancelRequested ? 'Stopping at a safe point…' : phase ? phaseWords[phase] : 'Starting the writer…';
   const percent = progress && progress.bytesTotal > 0 ? Math.min(100, Math.floor((progress.bytesDone / progress.bytesTotal) * 100)) : null;
   const fs = written?.plan?.partitions[0].fs ?? choices.fs;
 
@@ -79,7 +81,11 @@ export function WriteStep() {
             <p className="muted">The stick is saving what it has been sent. Slow sticks can take minutes here, with the figures standing still.</p>
           )}
         </div>
-        <PhaseList fs={fs} seen={phasesSeen} current={phase} stopped={cancelRequested} />
+        {raw ? (
+          <PhaseList fs={fs} seen={phasesSeen} current={phase} stopped={cancelRequested} expected={RAW_PHASES} words={RAW_PHASE_WORDS} />
+        ) : (
+          <PhaseList fs={fs} seen={phasesSeen} current={phase} stopped={cancelRequested} />
+        )}
       </div>
     </StepFrame>
   );

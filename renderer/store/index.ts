@@ -9,8 +9,9 @@ import { createWriteSlice, type WriteSlice } from './writeSlice';
 import { createUsageSlice, type UsageSlice } from './usageSlice';
 import { createMultiSlice, type MultiSlice } from './multiSlice';
 import { createAddImageSlice, type AddImageSlice } from './addImageSlice';
+import { createRestoreSlice, type RestoreSlice } from './restoreSlice';
 
-export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice & UsageSlice & MultiSlice & AddImageSlice;
+export type AppState = ImageSlice & AppInfoSlice & WizardSlice & DrivesSlice & OptionsSlice & WriteSlice & UsageSlice & MultiSlice & AddImageSlice & RestoreSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createImageSlice(...a),
@@ -22,4 +23,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createUsageSlice(...a),
   ...createMultiSlice(...a),
   ...createAddImageSlice(...a),
+  ...createRestoreSlice(...a),
 }));

@@ -1,8 +1,38 @@
 // Derived values: computed from the store's plain data where they are needed, never stored.
 import { useMemo } from 'react';
 import type { PlanResult } from '../../shared/plan/stickPlan';
+import type { PlanProblem } from '../../shared/plan/stickPlan';
 import { plan } from '../lib/planning';
+import { chooseMode, effectiveMode, type ModeChoice, type WriteMode } from '../lib/writeMode';
 import { useAppStore } from './index';
+
+/** A target large enough that only the image itself can be the problem. */
+const ANY_SIZE = 2 ** 40;
+
+/** What the planner says about the image alone (family, boot loaders), whatever the stick. */
+export function useImageProblems(): readonly PlanProblem[] {
+  const report = useAppStore((s) => s.report);
+  const choices = useAppStore((s) => s.choices);
+  return useMemo(() => {
+    if (!report) return [];
+    const result = plan(report, ANY_SIZE, { ...choices, overlaySize: 0, homeSize: 0, encryptHome: false, overlayFs: false });
+    return result.ok ? [] : result.problems.filter((p) => p.code === 'NO_LIVE_LAYOUT' || p.code === 'FAMILY_NOT_SUPPORTED');
+  }, [report, choices]);
+}
+
+/** The mode picked for the chosen image (with its reason) and the one in effect (null: none). */
+export function useWriteMode(): { readonly choice: ModeChoice | null; readonly mode: WriteMode | null } {
+  const isoPath = useAppStore((s) => s.isoPath);
+  const report = useAppStore((s) => s.report);
+  const imageError = useAppStore((s) => s.imageError);
+  const inspecting = useAppStore((s) => s.inspecting);
+  const rawChosen = useAppStore((s) => s.rawChosen);
+  const problems = useImageProblems();
+  return useMemo(() => {
+    const choice = inspecting ? null : chooseMode(isoPath, report, imageError, problems);
+    return { choice, mode: effectiveMode(choice, rawChosen) };
+  }, [isoPath, report, imageError, inspecting, rawChosen, problems]);
+}
 
 /** The plan for the chosen image, drive and choices (placeholder ids), or null before both are chosen. */
 export function useCurrentPlan(): PlanResult | null {
@@ -29,6 +59,7 @@ export function useBusyReason(): string | null {
     if (s.maintaining) return 'Available when the stick has been changed';
     if (s.addStatus === 'starting' || s.addStatus === 'running') return 'Available when the image has been added';
     if (s.removing) return 'Available when the image has been removed';
+    if (s.restoreStatus === 'starting' || s.restoreStatus === 'running') return 'Available when the stick has been restored';
     return null;
   });
 }

@@ -10,8 +10,8 @@ import type { UsageReport } from '../../shared/usage/usageReport';
 import { bridge } from '../lib/api';
 import type { AppState } from './index';
 
-/** The writer wizard, Stick health, or the images on a stick (multiSlice.ts). */
-export type AppView = 'wizard' | 'health' | 'multi';
+/** The writer wizard, Stick health, the images on a stick (multiSlice.ts), or restoring a stick (restoreSlice.ts). */
+export type AppView = 'wizard' | 'health' | 'multi' | 'restore';
 
 /** Reset (changes discarded, home kept) or grow (changes kept) a live image's overlay. */
 export type MaintainKind = 'reset' | 'grow';

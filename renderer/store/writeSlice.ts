@@ -2,6 +2,8 @@ import type { StateCreator } from 'zustand';
 import type { Drive } from '../../shared/contract/drive';
 import type { PhaseName, WorkerEvent } from '../../shared/contract/events';
 import { WriteJobResult } from '../../shared/contract/writeRequest';
+import { RawWriteJobResult } from '../../shared/contract/rawRequest';
+import type { WriteMode } from '../lib/writeMode';
 import type { ErrorPayload } from '../../shared/errors';
 import type { StickPlan } from '../../shared/plan/stickPlan';
 import { bridge } from '../lib/api';
@@ -30,15 +32,18 @@ export interface WriteSlice {
   /** The phase the error happened in, when the worker said. */
   readonly errorPhase: PhaseName | null;
   readonly writeResult: WriteJobResult | null;
-  /** What was written where, kept for the Done and failure screens. */
-  readonly written: { readonly drive: Drive; readonly plan: StickPlan | null; readonly startedAt: number } | null;
+  /** A raw-mode write's result (the image copied byte for byte and read back). */
+  readonly rawResult: RawWriteJobResult | null;
+  /** What was written where, and how, kept for the Done and failure screens. */
+  readonly written: { readonly drive: Drive; readonly plan: StickPlan | null; readonly startedAt: number; readonly mode: WriteMode } | null;
   readonly finishedAt: number | null;
   readonly ejectState: 'idle' | 'ejecting' | 'ejected' | 'failed';
   readonly ejectMessage: string | null;
   /** Main refused the eject (e.g. TARGET_BUSY): shown as code, message and hint. */
   readonly ejectError: ErrorPayload | null;
-  /** unmount: the user agreed to have the drive's mounted filesystems unmounted first. */
-  startWrite: (options?: { readonly unmount?: boolean }) => Promise<void>;
+  /** unmount: the user agreed to have the drive's mounted filesystems unmounted first;
+   *  mode raw: the image byte for byte (startRawWrite), else a persistent stick. */
+  startWrite: (options?: { readonly unmount?: boolean; readonly mode?: WriteMode }) => Promise<void>;
   cancelWrite: () => Promise<void>;
   handleJobEvent: (event: WorkerEvent) => void;
   ejectWritten: () => Promise<void>;
@@ -56,6 +61,7 @@ const IDLE = {
   writeError: null,
   errorPhase: null,
   writeResult: null,
+  rawResult: null,
   written: null,
   finishedAt: null,
   ejectState: 'idle',
@@ -68,23 +74,27 @@ let early: WorkerEvent[] = [];
 
 export const createWriteSlice: StateCreator<AppState, [], [], WriteSlice> = (set, get) => ({
   ...IDLE,
-  startWrite: async ({ unmount = false }: { readonly unmount?: boolean } = {}) => {
+  startWrite: async ({ unmount = false, mode = 'persistent' }: { readonly unmount?: boolean; readonly mode?: WriteMode } = {}) => {
     const { isoPath, report, selectedDrive: drive, choices, passphrase, writeStatus } = get();
-    if (!isoPath || !report || !drive || writeStatus === 'starting' || writeStatus === 'running') return;
-    const planned = plan(report, drive.size, choices);
+    if (!isoPath || !drive || writeStatus === 'starting' || writeStatus === 'running') return;
+    if (mode === 'persistent' && !report) return;
+    const planned = mode === 'persistent' && report ? plan(report, drive.size, choices) : null;
     const options = toWriteOptions(choices);
     early = [];
-    set({ ...IDLE, writeStatus: 'starting', written: { drive, plan: planned.ok ? planned.plan : null, startedAt: Date.now() } });
+    set({ ...IDLE, writeStatus: 'starting', written: { drive, plan: planned?.ok ? planned.plan : null, startedAt: Date.now(), mode } });
     get().goTo('write');
-    const result = await bridge().startWrite({
-      isoPath,
-      device: drive.device,
-      expectedSize: drive.size,
-      options,
-      ...(options.encryptHome ? { passphrase } : {}),
-      verify: true,
-      ...(unmount ? { unmount: true } : {}),
-    });
+    const result =
+      mode === 'raw'
+        ? await bridge().startRawWrite({ imagePath: isoPath, device: drive.device, expectedSize: drive.size, verify: true, ...(unmount ? { unmount: true } : {}) })
+        : await bridge().startWrite({
+            isoPath,
+            device: drive.device,
+            expectedSize: drive.size,
+            options,
+            ...(options.encryptHome ? { passphrase } : {}),
+            verify: true,
+            ...(unmount ? { unmount: true } : {}),
+          });
     // The passphrase has gone to main (and on to the worker's stdin): forget it here.
     set({ passphrase: '', passphraseConfirm: '' });
     if (!result.ok) {
@@ -123,8 +133,13 @@ export const createWriteSlice: StateCreator<AppState, [], [], WriteSlice> = (set
       case 'log':
         break;
       case 'result': {
-        const parsed = WriteJobResult.safeParse(event.value);
-        set({ writeStatus: 'done', writeResult: parsed.success ? parsed.data : null, finishedAt: Date.now() });
+        if (get().written?.mode === 'raw') {
+          const raw = RawWriteJobResult.safeParse(event.value);
+          set({ writeStatus: 'done', rawResult: raw.success ? raw.data : null, finishedAt: Date.now() });
+        } else {
+          const parsed = WriteJobResult.safeParse(event.value);
+          set({ writeStatus: 'done', writeResult: parsed.success ? parsed.data : null, finishedAt: Date.now() });
+        }
         get().goTo('done');
         break;
       }
