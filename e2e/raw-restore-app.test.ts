@@ -111,7 +111,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
 }
 
 /** Drive → Review (no Persistence step) → write → Done, in raw mode; returns the Done page's text. */
-async function writeRaw(page: Page, loop: string, expect: ExpectStatic, shots: string | null): Promise<string> {
+async function writeRaw(page: Page, loop: string, expect: ExpectStatic, shots: string | null, imageFile = 'image.iso'): Promise<string> {
   await heading(page, 'Choose the stick').waitFor();
   const radio = page.getByRole('radio', { name: new RegExp(loop.replace(/[/.]/g, '\\$&')) });
   await radio.waitFor({ timeout: 10_000 });
@@ -124,7 +124,7 @@ async function writeRaw(page: Page, loop: string, expect: ExpectStatic, shots: s
   expect(await page.getByRole('navigation', { name: 'Progress through the steps' }).textContent()).not.toContain('Persistence');
   expect(await page.getByLabel('Will be erased').first().textContent()).toContain(loop);
   const written = (await page.getByLabel('Will be written as is').last().textContent()) ?? '';
-  expect(written).toContain('image.iso');
+  expect(written).toContain(imageFile);
   expect(written).toMatch(/byte for byte/);
   expect(written).toMatch(/read back from the stick and compared/);
   await page.getByRole('checkbox', { name: `I understand everything on ${loop} will be erased` }).check();
@@ -168,6 +168,53 @@ describe('raw mode and restore in the app', () => {
       expect(app.calls).not.toContain('startWrite');
       const result = app.events.find((e) => e.type === 'result');
       expect(result && result.type === 'result' ? result.value : null).toMatchObject({ target: loop, bytesWritten: image.length, verified: { bytes: image.length } });
+    } finally {
+      await close(app);
+    }
+  });
+
+  it('(d) a disk image that is no ISO (.img.xz) from the picker: written as is; a .img.gz too big for its stick: the error code and what to do', async ({ expect }) => {
+    const iso = fixtureFile('iso-rawonly', 'image.iso');
+    const image = readFileSync(iso);
+    const xz = path.join(scratch, 'memstick.img.xz');
+    writeFileSync(xz, execFileSync('xz', ['-1', '-c', iso], { maxBuffer: 64 * MiB }));
+    const gz = path.join(scratch, 'memstick.img.gz');
+    writeFileSync(gz, execFileSync('gzip', ['-1', '-c', iso], { maxBuffer: 64 * MiB }));
+    const loop = loopStick('xz.img', 64 * MiB);
+    const tiny = loopStick('tiny.img', 2 * MiB);
+    let picked = xz;
+    const app = await open({ pickIsoFile: async () => picked, devDrives: [loop, tiny] });
+    const { page } = app;
+    try {
+      await heading(page, 'Choose a live image').waitFor();
+      await button(page, 'Choose ISO…').click();
+      const mode = page.getByLabel('How it will be written');
+      await mode.waitFor({ timeout: 30_000 });
+      expect(await mode.textContent()).toContain('Not an ISO but a disk image (.img.xz): it will be written as is, byte for byte, decompressed on the way.');
+      // inspect's "not an ISO" is no error here.
+      expect(await page.getByRole('alert').count()).toBe(0);
+      await button(page, 'Next').click();
+      await writeRaw(page, loop, expect, null, 'memstick.img.xz');
+      expect(sha256(head(loop, image.length))).toBe(sha256(image));
+
+      // Write another: a gzip image (its size known only at the end) onto a 2 MiB stick.
+      await button(page, 'Write another').click();
+      picked = gz;
+      await button(page, 'Choose ISO…').click();
+      await expect.poll(() => mode.textContent(), { timeout: 30_000 }).toContain('(.img.gz)');
+      await button(page, 'Next').click();
+      await heading(page, 'Choose the stick').waitFor();
+      await page.getByRole('radio', { name: new RegExp(tiny.replace(/[/.]/g, '\\$&')) }).check();
+      await button(page, 'Next').click();
+      await page.getByRole('checkbox', { name: `I understand everything on ${tiny} will be erased` }).check();
+      await button(page, 'Erase and write').click();
+      await heading(page, 'The write failed').waitFor({ timeout: 60_000 });
+      const alert = page.getByRole('alert');
+      expect(await alert.getByLabel('Error code TARGET_TOO_SMALL').count()).toBe(1);
+      expect(await alert.textContent()).toMatch(/What to do: /);
+      expect(await page.locator('body').textContent()).not.toMatch(/\bat .+\.(js|ts):\d+/);
+      expect(await page.getByLabel('State of the stick').textContent()).toMatch(/larger stick/);
+      await screenshots(page, 'raw-error');
     } finally {
       await close(app);
     }
