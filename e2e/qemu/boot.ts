@@ -7,7 +7,7 @@
 // The kernel command line is whatever the medium's GRUB config says; there is deliberately no
 // way to pass extra kernel arguments (a stick must boot as written).
 import { spawn } from 'node:child_process';
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseReport, SerialCleaner, type BootReport } from './report';
@@ -149,15 +149,18 @@ function mediumArgs(image: string, medium: Medium, readOnly: boolean): string[] 
   }
 }
 
-/** QEMU's argv for a boot (without the `timeout` wrapper); exported for tests and debugging. */
-export function qemuArgs(opts: BootOptions, varsFile?: string): string[] {
+/**
+ * QEMU's argv for a boot (without the `timeout` wrapper); exported for tests and debugging.
+ * `serialFile`: the guest's serial console goes to this file instead of stdout (bootImage).
+ */
+export function qemuArgs(opts: BootOptions, varsFile?: string, serialFile?: string): string[] {
   const args = [
     '-accel', 'tcg',
     '-machine', 'q35',
     '-m', String(opts.memoryMiB ?? 1024),
     '-smp', '1',
     '-display', 'none',
-    '-serial', 'stdio',
+    '-serial', serialFile ? `file:${serialFile}` : 'stdio',
     '-nic', 'none',
     '-no-reboot',
     '-monitor', 'none',
@@ -202,7 +205,15 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     copyFileSync(OVMF_VARS, varsFile);
   }
 
-  const qemu = qemuArgs(opts, varsFile);
+  // The serial console goes to a file, not to a pipe this process must drain: QEMU writes it one
+  // byte at a time, so a socket buffer holds only a few hundred bytes of it, and whenever this
+  // process was busy (a sibling test's spawnSync) QEMU got EAGAIN, the guest's UART stalled, and
+  // a guest that then powered off took the rest of its report with it (QEMU exit 0, mid-line).
+  const serialFile = `${logPath}.serial`;
+  if (serialFile.includes(',')) throw new Error(`bootImage: QEMU cannot take a path with ',': ${serialFile}`);
+  writeFileSync(serialFile, '');
+  const serialFd = openSync(serialFile, 'r');
+  const qemu = qemuArgs(opts, varsFile, serialFile);
   // `timeout` is the backstop should this process die without running its exit hooks (SIGKILL).
   const backstopS = Math.ceil(timeoutMs / 1000) + 30;
   const argv = ['timeout', '--kill-after=10', String(backstopS), QEMU, ...qemu];
@@ -226,11 +237,17 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     if (child.pid !== undefined) killGroup(child.pid);
   };
 
+  let lastMark = 0;
   const onLines = (lines: string) => {
     if (!lines) return;
     text += lines;
-    log.write(lines);
     const now = Date.now() - started;
+    // Time marks in the log (not in `text`): when a guest stops mid-boot, the log says when.
+    if (now - lastMark >= 2000) {
+      log.write(`# +${now} ms\n`);
+      lastMark = now;
+    }
+    log.write(lines);
     if (timings.kernelMs === undefined && /Linux version \d/.test(lines)) timings.kernelMs = now;
     if (timings.initMs === undefined && lines.includes('SW-REPORT start')) timings.initMs = now;
     if (timings.doneMs === undefined && /SW-REPORT done\b/.test(lines)) {
@@ -247,7 +264,21 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     }
   };
 
-  child.stdout.on('data', (chunk: Buffer) => onLines(cleaner.push(chunk)));
+  const chunk = Buffer.alloc(1 << 16);
+  let serialAt = 0;
+  const drainSerial = () => {
+    for (;;) {
+      const got = readSync(serialFd, chunk, 0, chunk.length, serialAt);
+      if (got === 0) return;
+      serialAt += got;
+      onLines(cleaner.push(chunk.subarray(0, got)));
+    }
+  };
+  const serialPoll = setInterval(drainSerial, 100);
+  // QEMU's own stdout (monitor none, display none): anything there is logged as is.
+  child.stdout.on('data', (data: Buffer) => {
+    stderr += data.toString('utf8');
+  });
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
   });
@@ -261,6 +292,8 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
       child.on('error', reject);
       child.on('close', (code) => resolve(code));
     });
+    clearInterval(serialPoll);
+    drainSerial();
     onLines(cleaner.end());
     const totalMs = Date.now() - started;
     if (stderr) log.write(`# qemu stderr:\n${stderr}`);
@@ -292,5 +325,9 @@ export async function bootImage(opts: BootOptions): Promise<BootResult> {
     // 'close' means `timeout` has exited, and it only exits after QEMU (or both were killed).
     if (child.pid !== undefined) running.delete(child.pid);
     if (varsDir) rmSync(varsDir, { recursive: true, force: true });
+    clearInterval(serialPoll);
+    closeSync(serialFd);
+    // The cleaned log is kept; the raw console bytes (escape sequences and all) are not.
+    rmSync(serialFile, { force: true });
   }
 }
