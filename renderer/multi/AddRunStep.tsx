@@ -1,8 +1,8 @@
 import { ErrorNotice } from '../components/ErrorNotice';
 import { PhaseList } from '../components/PhaseList';
 import { ProgressBar } from '../components/ProgressBar';
+import { ProgressFigures } from '../components/ProgressFigures';
 import { StepFrame } from '../components/StepFrame';
-import { formatBytes, formatDuration, formatSpeed } from '../lib/format';
 import { cleanForDisplay } from '../lib/planning';
 import { useAppStore } from '../store';
 import { ADD_PHASES, ADD_PHASE_WORDS, addFailureState } from './imageWords';
@@ -59,20 +59,7 @@ export function AddRunStep() {
             {words}
           </p>
           <ProgressBar label="Add progress" done={progress?.bytesDone ?? 0} total={progress?.bytesTotal ?? 0} valueText={percent === null ? words : `${percent}%, ${words}`} />
-          <dl className="write-figures">
-            <div>
-              <dt>Placed</dt>
-              <dd>{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}` : '—'}</dd>
-            </div>
-            <div>
-              <dt>Speed</dt>
-              <dd>{progress && progress.speed > 0 ? formatSpeed(progress.speed) : '—'}</dd>
-            </div>
-            <div>
-              <dt>Time left</dt>
-              <dd>{progress && progress.eta !== null ? (progress.eta < 3 ? 'A few seconds' : formatDuration(progress.eta)) : '—'}</dd>
-            </div>
-          </dl>
+          <ProgressFigures progress={progress} doneLabel="Placed" />
         </div>
         <PhaseList fs={target.list.report.live.fs} seen={seen} current={phase} stopped={cancelRequested} expected={ADD_PHASES} words={ADD_PHASE_WORDS} label="Phases of the add" />
       </div>

@@ -1,8 +1,8 @@
 import { useAppStore } from '../store';
 import { PHASE_WORDS, RAW_PHASES, RAW_PHASE_WORDS, stickState } from '../lib/phases';
 import { cleanForDisplay } from '../lib/planning';
-import { formatBytes, formatDuration, formatSpeed } from '../lib/format';
 import { ProgressBar } from '../components/ProgressBar';
+import { ProgressFigures } from '../components/ProgressFigures';
 import { PhaseList } from '../components/PhaseList';
 import { ErrorNotice } from '../components/ErrorNotice';
 import { StepFrame } from '../components/StepFrame';
@@ -63,20 +63,7 @@ export function WriteStep() {
             total={progress?.bytesTotal ?? 0}
             valueText={percent === null ? words : `${percent}%, ${words}`}
           />
-          <dl className="write-figures">
-            <div>
-              <dt>Written</dt>
-              <dd>{progress ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}` : '—'}</dd>
-            </div>
-            <div>
-              <dt>Speed</dt>
-              <dd>{progress && progress.speed > 0 ? formatSpeed(progress.speed) : '—'}</dd>
-            </div>
-            <div>
-              <dt>Time left</dt>
-              <dd>{progress && progress.eta !== null ? (progress.eta < 3 ? 'A few seconds' : formatDuration(progress.eta)) : '—'}</dd>
-            </div>
-          </dl>
+          <ProgressFigures progress={progress} doneLabel="Written" />
           {flushing && !cancelRequested && (
             <p className="muted">The stick is saving what it has been sent. Slow sticks can take minutes here, with the figures standing still.</p>
           )}
