@@ -14,10 +14,11 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, copyFileSync, createReadStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WorkerEvent } from '../shared/contract/events';
+import type { WorkerEvent } from '../shared/contract/events';
 import { JOB_PROTOCOL_VERSION, type Job } from '../shared/contract/job';
 import { WriteJobResult } from '../shared/contract/writeRequest';
 import { workerCommand, workerRunner } from '../electron/main/jobs/launchWorker';
+import { readEvents } from './workerEvents';
 import { fixtureFile } from './fixtures/fixture';
 import { fsckStick, readPartitions, withPartition } from './stickChecks';
 
@@ -219,35 +220,8 @@ function runRaw(box: Sandbox, input: string | Buffer, options: { end?: boolean; 
   const command = commandFor(box);
   return new Promise((resolve, reject) => {
     const child = spawn(command.file, [...command.args], { env: command.env, stdio: ['pipe', 'pipe', 'pipe'], detached: options.detached ?? false });
-    let stdout = '';
     let stderr = '';
-    let pending = '';
-    const events: WorkerEvent[] = [];
-    const garbage: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      stdout += text;
-      pending += text;
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          parsed = undefined;
-        }
-        const event = WorkerEvent.safeParse(parsed);
-        if (!event.success) {
-          garbage.push(line);
-          continue;
-        }
-        events.push(event.data);
-        options.onEvent?.(event.data, child);
-      }
-    });
-    child.stdout.on('error', () => undefined);
+    const { stdout: out, events, garbage } = readEvents(child, options.onEvent);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdin.on('error', () => undefined);
     child.stdin.write(input);
@@ -255,7 +229,7 @@ function runRaw(box: Sandbox, input: string | Buffer, options: { end?: boolean; 
     child.on('error', reject);
     child.on('close', (code, signal) => {
       child.stdin.destroy();
-      resolve({ code, signal, stdout, stderr, events, garbage });
+      resolve({ code, signal, stdout: out(), stderr, events, garbage });
     });
   });
 }

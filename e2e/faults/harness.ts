@@ -12,8 +12,9 @@ import { createHash, randomFillSync } from 'node:crypto';
 import { closeSync, copyFileSync, createReadStream, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { WorkerEvent } from '../../shared/contract/events';
+import type { WorkerEvent } from '../../shared/contract/events';
 import { JOB_PROTOCOL_VERSION, type Job } from '../../shared/contract/job';
+import { readEvents } from '../workerEvents';
 import { fixtureFile } from '../fixtures/fixture';
 
 export const MiB = 2 ** 20;
@@ -97,35 +98,8 @@ export function run(file: string, args: readonly string[], options: RunOptions =
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     const child = spawn(file, [...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env }, detached: options.detached ?? false });
-    let stdout = '';
     let stderr = '';
-    let pending = '';
-    const events: WorkerEvent[] = [];
-    const garbage: string[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      stdout += text;
-      pending += text;
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          parsed = undefined;
-        }
-        const event = WorkerEvent.safeParse(parsed);
-        if (!event.success) {
-          garbage.push(line);
-          continue;
-        }
-        events.push(event.data);
-        options.onEvent?.(event.data, child);
-      }
-    });
-    child.stdout.on('error', () => undefined);
+    const { stdout: out, events, garbage } = readEvents(child, options.onEvent);
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdin.on('error', () => undefined);
     if (options.input) child.stdin.write(options.input);
@@ -134,6 +108,7 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     child.on('close', (code, signal) => {
       child.stdin.destroy();
       const endedAt = performance.now();
+      const stdout = out();
       const why = `exit ${code ?? signal}\nstdout:\n${stdout.split('\n').filter((l) => !l.includes('"type":"progress"')).join('\n').slice(-6000)}\nstderr:\n${stderr.slice(-3000)}`;
       resolve({ code, signal, stdout, stderr, events, garbage, pid: child.pid ?? -1, ms: endedAt - startedAt, endedAt, why });
     });
