@@ -187,7 +187,7 @@ describe('electron-builder.yml', () => {
     const defaults = (target: string) => FpmTarget.prototype.getDefaultDepends.call({}, target);
     expect(config.deb.depends).toEqual([...defaults('deb'), 'pkexec | policykit-1']);
     expect(config.rpm.depends).toEqual([...defaults('rpm'), 'polkit']);
-  });
+  }, 30_000); // loading electron-builder's FpmTarget cold takes seconds on a loaded machine
 
   it('writes the desktop entry that assets/linux/stickwright.desktop shows', () => {
     // electron-builder generates the installed entry from the config; the file in assets is the
